@@ -1,0 +1,4 @@
+from ninja import Router
+
+router = Router(tags=["organizations"])
+tos_router = Router(tags=["tos"])

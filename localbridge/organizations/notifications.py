@@ -1,0 +1,2 @@
+def connect() -> None:
+    """Subscribe the organisation e-mail notifications to domain events."""

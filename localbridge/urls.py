@@ -1,0 +1,19 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from localbridge.api.api import api
+
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # rate limits, lockout
+admin.site.site_header = "LocalBridge"
+
+urlpatterns = [
+    path("", include("localbridge.site.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("localbridge.accounts.urls")),
+    path("territories/", include("localbridge.territories.urls")),
+    path("organizations/", include("localbridge.organizations.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
