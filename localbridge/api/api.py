@@ -12,7 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from localbridge.accounts.api import router as accounts_router
 from localbridge.organizations.api import router as organizations_router
-from localbridge.organizations.api import tos_router
+from localbridge.organizations.api_tos import router as tos_router
 from localbridge.territories.api import router as territories_router
 
 api = NinjaAPI(

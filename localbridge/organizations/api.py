@@ -1,4 +1,3 @@
 from ninja import Router
 
 router = Router(tags=["organizations"])
-tos_router = Router(tags=["tos"])

@@ -13,3 +13,12 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_organizations(request: HttpRequest) -> HttpResponse:
     return render(request, "organizations/organization_list.html", {"items": []})
+
+
+def _todo(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    from django.http import Http404
+
+    raise Http404
+
+
+organization_export = organization_detail = document_download = _todo
