@@ -10,9 +10,9 @@ from .models import ApiToken
 
 
 def user_for_token(token: str) -> Any:
-    if not token.startswith(ApiToken.PREFIX) or "_" not in token[len(ApiToken.PREFIX):]:
+    if not token.startswith(ApiToken.PREFIX) or "_" not in token[len(ApiToken.PREFIX) :]:
         return None
-    key_id, _, secret = token[len(ApiToken.PREFIX):].partition("_")
+    key_id, _, secret = token[len(ApiToken.PREFIX) :].partition("_")
     api_token = ApiToken.objects.select_related("user").filter(key_id=key_id, revoked_at__isnull=True).first()
     if api_token is None or not api_token.user.is_active:
         return None

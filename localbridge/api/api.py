@@ -37,13 +37,18 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     if hasattr(exc, "error_dict"):
         for field, field_errors in exc.error_dict.items():
             for error in field_errors:
-                errors.append({"field": None if field == "__all__" else field, "code": error.code or "invalid",
-                               "message": " ".join(error.messages)})
+                errors.append(
+                    {
+                        "field": None if field == "__all__" else field,
+                        "code": error.code or "invalid",
+                        "message": " ".join(error.messages),
+                    }
+                )
     else:
         for error in exc.error_list:
             errors.append({"field": None, "code": error.code or "invalid", "message": " ".join(error.messages)})
     first = errors[0] if errors else {"code": "invalid", "message": _("Invalid input.")}
-    return _error(request, 400, first["code"], first["message"], errors)
+    return _error(request, 400, str(first["code"]), str(first["message"]), errors)
 
 
 @api.exception_handler(NinjaValidationError)
@@ -51,8 +56,13 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
     errors = []
     for error in exc.errors:
         location = [str(part) for part in error.get("loc", []) if part not in ("body", "query", "path", "payload")]
-        errors.append({"field": ".".join(location) or None, "code": error.get("type", "invalid"),
-                       "message": error.get("msg", "")})
+        errors.append(
+            {
+                "field": ".".join(location) or None,
+                "code": error.get("type", "invalid"),
+                "message": error.get("msg", ""),
+            }
+        )
     return _error(request, 422, "invalid_input", _("The request is not valid."), errors)
 
 

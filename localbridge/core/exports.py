@@ -49,13 +49,15 @@ def _csv_rows(rows: Iterable[Any], columns: list[Column]) -> Iterator[str]:
         yield writer.writerow([_cell(c.value(row)) for c in columns])
 
 
-def export_response(rows: Iterable[Any], columns: list[Column], *, filename: str, fmt: str) -> HttpResponse:
+def export_response(
+    rows: Iterable[Any], columns: list[Column], *, filename: str, fmt: str
+) -> HttpResponse | StreamingHttpResponse:
     """A download of `rows` as CSV (streamed) or XLSX. `rows` should be an iterator (queryset.iterator())."""
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
-        response: HttpResponse = StreamingHttpResponse(_csv_rows(rows, columns), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
-        return response
+        streaming = StreamingHttpResponse(_csv_rows(rows, columns), content_type="text/csv; charset=utf-8")
+        streaming["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
+        return streaming
     if fmt != "xlsx":
         raise ValueError(fmt)
     workbook = Workbook(write_only=True)

@@ -54,7 +54,12 @@ class Organization(TimeStampedModel):
     )
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+", verbose_name=_("country"))
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="organizations", verbose_name=_("region")
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        verbose_name=_("region"),
     )
     municipality = models.ForeignKey(
         Municipality,
@@ -65,7 +70,12 @@ class Organization(TimeStampedModel):
         verbose_name=_("municipality"),
     )
     settlement = models.ForeignKey(
-        Settlement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("settlement")
+        Settlement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("settlement"),
     )
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown"))
     website = models.URLField(_("website"), blank=True)
@@ -148,15 +158,23 @@ class TosProfile(models.Model):
     """What a ТОС registration carries beyond the common organisation fields."""
 
     organization = models.OneToOneField(
-        Organization, on_delete=models.CASCADE, primary_key=True, related_name="tos", verbose_name=_("organisation")
+        Organization,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="tos",
+        verbose_name=_("organisation"),
     )
     territory_name = models.CharField(
-        _("territory"), max_length=300, help_text=_("For example: “ул. Ленина, дома 1–15” or “микрорайон Северный”")
+        _("territory"),
+        max_length=300,
+        help_text=_("For example: “ул. Ленина, дома 1–15” or “микрорайон Северный”"),
     )
     territory_kind = models.CharField(_("territory type"), max_length=20, choices=TosTerritoryKind.choices)
     territory_description = models.TextField(_("territory boundaries"), blank=True)
     boundary = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
-    residents_count = models.PositiveIntegerField(_("residents aged 16+ living on the territory"), null=True, blank=True)
+    residents_count = models.PositiveIntegerField(
+        _("residents aged 16+ living on the territory"), null=True, blank=True
+    )
     founding_date = models.DateField(_("founding meeting date"), null=True, blank=True)
     founding_form = models.CharField(
         _("founding meeting form"), max_length=16, choices=FoundingForm.choices, default=FoundingForm.MEETING
@@ -164,7 +182,12 @@ class TosProfile(models.Model):
     participants_count = models.PositiveIntegerField(_("participants present"), null=True, blank=True)
     delegates_elected = models.PositiveIntegerField(_("delegates elected (conference)"), null=True, blank=True)
     charter = models.ForeignKey(
-        "Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("charter")
+        "Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("charter"),
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     review_due_on = models.DateField(_("decision due"), null=True, blank=True)

@@ -44,10 +44,20 @@ class Municipality(LocalizedNameMixin):
 
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="municipalities")
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="municipalities", verbose_name=_("region")
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="municipalities",
+        verbose_name=_("region"),
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("part of")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
     )
     kind = models.CharField(_("kind"), max_length=32, choices=MunicipalityKind.choices)
     oktmo = models.CharField(_("OKTMO code"), max_length=11, blank=True)
