@@ -39,8 +39,12 @@ class Command(BaseCommand):
                     [sys.executable, "../manage.py", "makemessages", "-l", language, "--no-obsolete", "-v", "0"],
                     cwd=copy / "localbridge",
                     check=True,
-                    env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "localbridge.settings",
-                         "PYTHONPATH": str(copy), "LOCALBRIDGE_VAR_DIR": str(Path(scratch) / "var")},
+                    env={
+                        "PATH": "/usr/bin:/bin",
+                        "DJANGO_SETTINGS_MODULE": "localbridge.settings",
+                        "PYTHONPATH": str(copy),
+                        "LOCALBRIDGE_VAR_DIR": str(Path(scratch) / "var"),
+                    },
                 )
                 fresh = polib.pofile(str(copy / "localbridge" / "locale" / language / "LC_MESSAGES" / "django.po"))
                 committed_path = root / "localbridge" / "locale" / language / "LC_MESSAGES" / "django.po"
