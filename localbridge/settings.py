@@ -170,6 +170,13 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "localbridge.accounts.forms.SignupExtraForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[LocalBridge] "
+# Others see a person by name, never by e-mail address (allauth's messages and e-mails included).
+ACCOUNT_USER_DISPLAY = "localbridge.accounts.models.user_display"
+# Tell the person by e-mail when their password or e-mail addresses change.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Behind a reverse proxy, rate limits must count the client's address, not the proxy's: set TRUSTED_PROXY_COUNT
+# to the number of proxies that append to X-Forwarded-For (1 behind one nginx).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Rate limits, with a lockout: after 5 failed logins for one account in 15 minutes further attempts are refused
 # until the window passes (allauth's "login_failed" limit is checked before the password).
 ACCOUNT_RATE_LIMITS = {

@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -60,7 +61,8 @@ class User(AbstractUser):
         ordering = ["email"]
 
     def __str__(self) -> str:
-        return self.full_name or self.email
+        # str(user) ends up in pages, e-mails and logs: it is the display name, never the e-mail address.
+        return self.display_name
 
     @property
     def display_name(self) -> str:
@@ -72,6 +74,11 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+def user_display(user: User) -> str:
+    """allauth's ACCOUNT_USER_DISPLAY: how allauth names a user in its pages and e-mails."""
+    return str(user.display_name)
 
 
 class ApiToken(TimeStampedModel):
@@ -110,5 +117,12 @@ class ApiToken(TimeStampedModel):
         secret = secrets.token_urlsafe(32)
         return key_id, secret, f"{cls.PREFIX}{key_id}_{secret}"
 
-    def touch(self) -> None:
-        ApiToken.objects.filter(pk=self.pk).update(last_used_at=timezone.now())
+    # "Last used" is precise to this many seconds: a client calling the API in a loop does not write a row per call.
+    TOUCH_INTERVAL_SECONDS = 60
+
+    def touch(self, now: datetime | None = None) -> None:
+        now = now or timezone.now()
+        if self.last_used_at is not None and (now - self.last_used_at).total_seconds() < self.TOUCH_INTERVAL_SECONDS:
+            return
+        ApiToken.objects.filter(pk=self.pk).update(last_used_at=now)
+        self.last_used_at = now

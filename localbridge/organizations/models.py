@@ -1,11 +1,16 @@
 """Organisations that act on a territory (ТОС, administrations, associations, NGOs, ...), their members and
 roles, their documents, and the ТОС registration record."""
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from localbridge.core.models import TimeStampedModel
+from localbridge.core.workflow import Transition, Workflow
 from localbridge.territories.models import Country, Municipality, Region, Settlement
 
 
@@ -42,6 +47,52 @@ TERRITORY_HOLDING_STATUSES = (
     OrganizationStatus.RETURNED,
     OrganizationStatus.REGISTERED,
 )
+
+
+# The ТОС registration workflow: draft → submitted → under review → registered | returned | refused, and a
+# returned application goes back to submitted when the applicant resubmits it. Only these moves exist.
+TOS_WORKFLOW = Workflow(
+    [
+        Transition("submit", (OrganizationStatus.DRAFT,), OrganizationStatus.SUBMITTED, _("Submit for registration")),
+        Transition("resubmit", (OrganizationStatus.RETURNED,), OrganizationStatus.SUBMITTED, _("Resubmit")),
+        Transition(
+            "start_review", (OrganizationStatus.SUBMITTED,), OrganizationStatus.UNDER_REVIEW, _("Start the review")
+        ),
+        Transition(
+            "return",
+            (OrganizationStatus.UNDER_REVIEW,),
+            OrganizationStatus.RETURNED,
+            _("Return for revision"),
+            comment_required=True,
+        ),
+        Transition("register", (OrganizationStatus.UNDER_REVIEW,), OrganizationStatus.REGISTERED, _("Register")),
+        Transition(
+            "refuse",
+            (OrganizationStatus.UNDER_REVIEW,),
+            OrganizationStatus.REFUSED,
+            _("Refuse registration"),
+            comment_required=True,
+        ),
+    ]
+)
+# A ТОС may be edited by its applicant only in these statuses.
+TOS_EDITABLE_STATUSES = (OrganizationStatus.DRAFT, OrganizationStatus.RETURNED)
+# A ТОС in these statuses awaits the administration's decision (the review deadline runs).
+TOS_PENDING_STATUSES = (OrganizationStatus.SUBMITTED, OrganizationStatus.UNDER_REVIEW)
+
+
+def municipality_zone(municipality: "Municipality | None") -> ZoneInfo:
+    """The municipality's time zone (deadlines are compared there), the site's zone when unknown."""
+    name = getattr(municipality, "timezone", "") or settings.TIME_ZONE
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
+
+
+def municipality_today(municipality: "Municipality | None", now: datetime | None = None) -> date:
+    """Today's date in the municipality's time zone."""
+    return (now or timezone.now()).astimezone(municipality_zone(municipality)).date()
 
 
 class Organization(TimeStampedModel):
@@ -202,6 +253,22 @@ class TosProfile(models.Model):
 
     def __str__(self) -> str:
         return self.territory_name
+
+    def decision_overdue(self, now: datetime | None = None) -> bool:
+        """Whether the administration's decision is past `review_due_on`, counted in the municipality's time
+        zone: a pending application whose due date has passed, or a decision taken after that date."""
+        if self.review_due_on is None:
+            return False
+        organization = self.organization
+        if organization.status in TOS_PENDING_STATUSES:
+            return municipality_today(organization.municipality, now) > self.review_due_on
+        if self.decided_at is not None:
+            return municipality_today(organization.municipality, self.decided_at) > self.review_due_on
+        return False
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.decision_overdue()
 
 
 class BodyRole(models.TextChoices):

@@ -20,7 +20,7 @@ class Command(BaseCommand):
     help = "Fail when a marked string lacks a Russian translation or the .mo is stale."
 
     def handle(self, *args: object, **options: object) -> None:
-        import polib
+        import polib  # type: ignore[import-untyped]
 
         if shutil.which("xgettext") is None:
             raise CommandError("GNU gettext (xgettext) is needed: apt-get install gettext")
