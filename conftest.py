@@ -2,9 +2,19 @@
 
 import pytest
 
+from localbridge.core.testing.browser import browser, page  # noqa: F401  (fixtures for the browser tests)
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LANGUAGE_CODE = "ru"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):
+    """Argon2 takes about 0.2 s per hash by design; tests hash thousands of passwords. Tests that check the
+    production hasher are marked `real_hasher` and keep settings.PASSWORD_HASHERS as configured."""
+    if "real_hasher" not in request.keywords:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

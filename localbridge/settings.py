@@ -271,6 +271,8 @@ CONTENT_SECURITY_POLICY = {
 TOS_REVIEW_DAYS = int(os.environ.get("TOS_REVIEW_DAYS", "30"))
 # ТОС participants are residents aged 16 or more (DOMAIN.md, "ТОС").
 TOS_MIN_PARTICIPANT_AGE = int(os.environ.get("TOS_MIN_PARTICIPANT_AGE", "16"))
+# The public address, for links in e-mails sent outside a request.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SHARED_DATA_DIR = Path(os.environ.get("LOCALBRIDGE_SHARED_DATA", BASE_DIR.parent / "shared" / "data"))
 
 LOGGING = {

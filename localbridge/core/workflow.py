@@ -71,7 +71,7 @@ class Workflow:
             )
         comment = (comment or "").strip()
         if transition.comment_required and not comment:
-            raise ValidationError({"comment": _("Please explain the decision.")}, code="comment_required")
+            raise ValidationError({"comment": ValidationError(_("Please explain the decision."), code="comment_required")})
         setattr(obj, self.field, transition.target)
         fields = {self.field, *update_fields}
         if hasattr(obj, "updated_at"):

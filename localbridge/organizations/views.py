@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -37,9 +38,7 @@ class RegistryFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or registry number"), required=False, max_length=200)
     region = forms.ChoiceField(label=_("Region"), required=False)
     municipality = forms.TypedChoiceField(label=_("Municipality"), required=False, coerce=int, empty_value=None)
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("any")), *OrganizationKind.choices]
-    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("any")), *OrganizationKind.choices])
     status = forms.ChoiceField(label=_("Status"), required=False)
     legal_entity = forms.TypedChoiceField(
         label=_("Legal entity"), required=False, choices=_LEGAL_ENTITY_CHOICES, coerce=_yes_no, empty_value=None
@@ -87,7 +86,8 @@ def _int_or_none(value: Any) -> int | None:
 def organization_list(request: HttpRequest) -> HttpResponse:
     form = RegistryFilterForm(request.GET, user=request.user)
     organizations = selectors.organization_list(user=request.user, **form.filters())
-    page = paginate(request, organizations)
+    page = paginate(request, selectors.organization_ids(organizations))
+    page.object_list = selectors.organizations_by_ids(list(page.object_list))
     query = querystring_without(request, "page")
     return render(
         request,
@@ -179,7 +179,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "organizations/organization_detail.html", context)
 
 
-def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
+def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponseBase:
     """A document of an organisation: public ones for everyone who sees the organisation, private ones for its
     members, its municipality's staff and moderators. Served as an attachment with a verified content type."""
     document, allowed = selectors.document_get(organization_pk=pk, document_pk=doc_pk, user=request.user)

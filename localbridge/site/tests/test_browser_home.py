@@ -1,6 +1,6 @@
 import pytest
 
-from .browser import assert_accessible
+from localbridge.core.testing.browser import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

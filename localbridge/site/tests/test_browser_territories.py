@@ -7,7 +7,7 @@ from django.contrib.staticfiles import finders
 from localbridge.territories.models import MunicipalityKind
 from localbridge.territories.tests.factories import MunicipalityFactory, RegionFactory, SettlementFactory
 
-from .browser import assert_accessible
+from localbridge.core.testing.browser import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -39,6 +39,7 @@ def _fresh_rate_limits():
 # --- passwords -----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.real_hasher
 @pytest.mark.django_db
 def test_passwords_are_hashed_with_argon2(client):
     assert UserFactory().password.startswith("argon2")
@@ -232,7 +233,8 @@ def test_production_has_secure_cookies_hsts_and_no_debug(tmp_path):
 @pytest.mark.django_db
 def test_a_person_without_the_right_role_gets_a_translated_403_page_not_a_crash(client):
     client.force_login(UserFactory())
-    response = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en", follow=True)  # /admin/login/ refuses
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/admin/", follow=True)  # /admin/login/ refuses
     assert response.status_code == 403
     html = response.content.decode()
     assert "Access denied" in html and 'lang="en"' in html and 'class="skip-link"' in html
@@ -242,7 +244,8 @@ def test_a_person_without_the_right_role_gets_a_translated_403_page_not_a_crash(
 
 @pytest.mark.django_db
 def test_a_missing_page_gets_the_404_page_in_the_site_layout(client):
-    response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
     assert 'class="skip-link"' in response.content.decode()

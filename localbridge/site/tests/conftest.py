@@ -1,1 +1,0 @@
-from .browser import browser, page  # noqa: F401  (fixtures)
