@@ -13,6 +13,16 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters (allauth) live in the cache: no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(request, settings):
     """Argon2 takes about 0.2 s per hash by design; tests hash thousands of passwords. Tests that check the
     production hasher are marked `real_hasher` and keep settings.PASSWORD_HASHERS as configured."""

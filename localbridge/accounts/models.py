@@ -105,6 +105,11 @@ class ApiToken(TimeStampedModel):
     def is_active(self) -> bool:
         return self.revoked_at is None
 
+    @property
+    def prefix(self) -> str:
+        """The public start of the token string, to recognise a token without its secret."""
+        return f"{self.PREFIX}{self.key_id}"
+
     @staticmethod
     def hash_secret(secret: str) -> str:
         # Tokens are 256-bit random values, so a fast hash is enough (no dictionary to attack).

@@ -6,7 +6,7 @@ Errors always have one shape: {"code": "...", "message": "...", "errors": [{"fie
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -19,6 +19,7 @@ api = NinjaAPI(
     title="LocalBridge API",
     version="1",
     urls_namespace="api-v1",
+    docs=Swagger(settings={"validatorUrl": None}),  # no third-party badge request from the docs page
     description="Territories, organisations and ТОС registration. Session or personal token (Bearer) auth.",
 )
 api.add_router("/territories/", territories_router)

@@ -36,12 +36,20 @@ def page(browser: object) -> Iterator[object]:
     context = browser.new_context(locale="ru-RU")  # type: ignore[attr-defined]
     page = context.new_page()
     page.set_default_timeout(15_000)
+    page.csp_violations = []  # type: ignore[attr-defined]
+
+    def on_console(message: object) -> None:
+        if "Content Security Policy" in message.text:  # type: ignore[attr-defined]
+            page.csp_violations.append(message.text)  # type: ignore[attr-defined]
+
+    page.on("console", on_console)
     yield page
     context.close()
 
 
 def assert_accessible(page: object, *, allow: tuple[str, ...] = ()) -> None:
-    """Run axe on the current page; fail with the violations (rule id, impact, first target) if any."""
+    """Run axe on the current page; fail with the violations (rule id, impact, first target) if any, and if the
+    page broke a rule of the Content-Security-Policy (an inline script or style, a foreign host)."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
@@ -52,3 +60,5 @@ def assert_accessible(page: object, *, allow: tuple[str, ...] = ()) -> None:
             for v in violations
         ]
         raise AssertionError("Accessibility violations:\n" + "\n".join(lines))
+    csp_violations = getattr(page, "csp_violations", [])
+    assert csp_violations == [], csp_violations
