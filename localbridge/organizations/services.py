@@ -349,6 +349,7 @@ def tos_create_draft(
     chair: str | None = None,
     council: list[str] | None = None,
     charter: UploadedFile | None = None,
+    is_generated: bool = False,
     now: datetime | None = None,
     **fields: Any,
 ) -> Organization:
@@ -356,7 +357,8 @@ def tos_create_draft(
     registration record, and the actor as its chair member (the applicant).
 
     `fields` are the other fields of TOS_ORGANIZATION_FIELDS and TOS_PROFILE_FIELDS; `chair`, `council` and
-    `charter` may be given at once (see tos_set_bodies and tos_attach_charter)."""
+    `charter` may be given at once (see tos_set_bodies and tos_attach_charter). `is_generated` marks invented
+    records (demo data), which the registry labels as such."""
     _require(actor, "organizations.create_tos", None)
     now = now or timezone.now()
     unknown = set(fields) - set(TOS_ORGANIZATION_FIELDS) - set(TOS_PROFILE_FIELDS)
@@ -371,6 +373,7 @@ def tos_create_draft(
         municipality=municipality,
         region=getattr(municipality, "region", None),
         created_by=actor,
+        is_generated=is_generated,
         **{f: v for f, v in fields.items() if f in TOS_ORGANIZATION_FIELDS},
     )
     if municipality is not None:

@@ -1,15 +1,20 @@
-"""load_demo: the bodies of the founding resolutions in their real places, demo users with roles; twice is once."""
+"""load_demo: the bodies of the founding resolutions in their real places, demo users with roles, demo ТОС in
+every status made through the registration workflow; twice is once."""
 
 import io
+import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core import mail
 from django.core.management import call_command
 
 from localbridge.accounts.models import User
+from localbridge.core.audit import audit_history
 from localbridge.core.models import AuditEntry
-from localbridge.organizations.models import Membership, Organization
-from localbridge.site.management.commands.load_demo import DEMO_PASSWORD
+from localbridge.organizations.models import Document, Membership, Organization, OrganizationStatus, TosProfile
+from localbridge.organizations.services import ogrn_is_valid
+from localbridge.site.management.commands.load_demo import DEMO_PASSWORD, TOS_DEMOS, demo_charter_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +26,8 @@ def _state() -> tuple[int, ...]:
         Membership.objects.count(),
         EmailAddress.objects.count(),
         AuditEntry.objects.count(),
+        TosProfile.objects.count(),
+        Document.objects.count(),
     )
 
 
@@ -50,7 +57,6 @@ def test_load_demo_creates_the_named_bodies_users_and_roles_once():
         False,
     )
     assert Organization.objects.get(name="Администрация города Тюмени").is_generated
-    assert not Organization.objects.filter(kind="tos").exists()
 
     administration = Organization.objects.get(name="Администрация города Благовещенска")
     staff = User.objects.get(email="staff@demo.localbridge.local")
@@ -68,3 +74,76 @@ def test_if_empty_does_nothing_when_organisations_exist():
     call_command("load_demo", "--if-empty", stdout=out)
     assert Organization.objects.count() == 1
     assert "not loaded" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the workflow's e-mails would go out on commit
+def test_load_demo_makes_invented_tos_in_every_status_through_the_workflow():
+    call_command("load_demo", stdout=io.StringIO())
+    assert mail.outbox == []  # the demo addresses are not mailboxes: loading the demo notifies nobody
+    first = _state()
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert _state() == first
+    assert f"Demo ТОС: 0 created, {len(TOS_DEMOS)} already there." in out.getvalue()
+
+    chair = User.objects.get(email="chair@demo.localbridge.local")
+    staff = User.objects.get(email="staff@demo.localbridge.local")
+    all_tos = Organization.objects.filter(kind="tos").select_related("municipality", "tos__charter")
+    assert sorted(t.name for t in all_tos) == sorted(spec.name for spec in TOS_DEMOS)
+    assert {t.status for t in all_tos} == {
+        OrganizationStatus.DRAFT,
+        OrganizationStatus.SUBMITTED,
+        OrganizationStatus.UNDER_REVIEW,
+        OrganizationStatus.RETURNED,
+        OrganizationStatus.REGISTERED,
+        OrganizationStatus.REFUSED,
+    }
+    assert all(t.is_generated and t.name.endswith("(демо)") for t in all_tos)
+    assert {t.municipality.name_ru for t in all_tos} >= {"Благовещенск", "Свободный", "Смоленск", "Тюмень", "Волгоград"}
+
+    for tos in all_tos:
+        moves = [e for e in audit_history(obj=tos) if e.action not in ("membership_grant", "bodies", "charter")]
+        assert moves[0].action == "create" and moves[0].actor == chair
+        applicant_moves = ("create", "update", "submit", "resubmit", "legal_entity")
+        assert all(e.actor == (chair if e.action in applicant_moves else staff) for e in moves), tos.name
+        assert [e.at for e in moves] == sorted(e.at for e in moves)
+        assert tos.memberships.get(role="chair").user == chair
+        if tos.status == "draft":
+            assert tos.tos.charter is None
+        else:
+            assert tos.tos.charter.content_type == "application/pdf"
+            assert tos.tos.charter.file.read().startswith(b"%PDF-1.4")
+        assert bool(tos.registry_number) == (tos.status == "registered")
+        assert bool(tos.tos.review_due_on) == (tos.status != "draft")
+
+    legal = [t for t in all_tos if t.is_legal_entity]
+    assert len(legal) == 1 and legal[0].status == "registered" and ogrn_is_valid(legal[0].ogrn)
+    assert legal[0].registry_number.startswith("10701000-")  # Благовещенск's OKTMO
+    assert legal[0].tos.boundary["type"] == "Polygon"
+    resubmitted = Organization.objects.get(name="ТОС «Микрорайон Заречный» (демо)")
+    assert [e.action for e in audit_history(obj=resubmitted) if e.to_status] == [
+        "create",
+        "submit",
+        "start_review",
+        "return",
+        "resubmit",
+        "start_review",
+        "register",
+    ]
+    returned = Organization.objects.get(status="returned")
+    assert "границы" in [e for e in audit_history(obj=returned) if e.action == "return"][0].comment
+    # the demo reviewer reviews in every city with demo ТОС
+    for tos in all_tos:
+        assert staff.has_perm("organizations.start_review_tos", tos)
+
+
+def test_the_demo_charter_is_a_well_formed_pdf():
+    pdf = demo_charter_pdf("Charter (demo) of a TOS")
+    assert pdf.startswith(b"%PDF-1.4\n") and pdf.rstrip().endswith(b"%%EOF")
+    startxref = int(re.search(rb"startxref\n(\d+)\n", pdf).group(1))
+    assert pdf[startxref:].startswith(b"xref\n0 6\n")
+    offsets = [int(o) for o in re.findall(rb"(\d{10}) 00000 n", pdf)]
+    assert [pdf[o:].split(b"\n", 1)[0] for o in offsets] == [f"{n} 0 obj".encode() for n in range(1, 6)]
+    length = int(re.search(rb"/Length (\d+)", pdf).group(1))
+    stream = pdf.split(b"stream\n", 1)[1].split(b"\nendstream", 1)[0]
+    assert len(stream) == length and b"(Charter [demo] of a TOS)" in stream

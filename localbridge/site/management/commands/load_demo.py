@@ -6,21 +6,51 @@ administrations of cities the resolutions name but do not name as a body are mar
 given only where the resolutions or the bodies' own public addresses make them certain.
 
 Demo users share the password DEMO_PASSWORD and have verified e-mail addresses. Idempotent: every organisation
-is looked up by name and kind first, every user by e-mail, every role before it is granted. ТОС are not made
-here (they go through the registration workflow)."""
+is looked up by name and kind first, every user by e-mail, every role before it is granted.
+
+Demo ТОС (TOS_DEMOS) are invented, so they are marked generated and named "… (демо)". They are made only through
+the registration workflow's services, as the demo chair (the applicant) and the demo reviewer (staff of each
+demo city's administration) would make them, with a generated one-page PDF as the charter, so that every status
+and a full history can be seen. A ТОС is looked up by name first: a second run adds nothing. Loading them sends
+no e-mail (the demo addresses are not real mailboxes)."""
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
 
 from localbridge.accounts.models import User
-from localbridge.organizations.models import Membership, MembershipRole, Organization, OrganizationKind
-from localbridge.organizations.services import membership_grant, organization_create
+from localbridge.organizations.models import (
+    FoundingForm,
+    Membership,
+    MembershipRole,
+    Organization,
+    OrganizationKind,
+    OrganizationStatus,
+    TosTerritoryKind,
+)
+from localbridge.organizations.services import (
+    membership_grant,
+    organization_create,
+    tos_attach_charter,
+    tos_create_draft,
+    tos_record_legal_entity,
+    tos_refuse,
+    tos_register,
+    tos_resubmit,
+    tos_return,
+    tos_start_review,
+    tos_submit,
+    tos_update,
+)
 from localbridge.territories import selectors as territory_selectors
 from localbridge.territories.models import Country, Municipality, Region
 
@@ -275,17 +305,254 @@ class DemoUser:
     title: str = ""
 
 
+REVIEWER_EMAIL = "staff@demo.localbridge.local"
+APPLICANT_EMAIL = "chair@demo.localbridge.local"
+REVIEWER_TITLE = "Специалист по взаимодействию с ТОС"
+
 USERS = [
     DemoUser(
-        "staff@demo.localbridge.local",
+        REVIEWER_EMAIL,
         "Анна Демидова (демо)",
         organization="Администрация города Благовещенска",
         role=MembershipRole.STAFF,
         title="Специалист по взаимодействию с ТОС",
     ),
-    DemoUser("chair@demo.localbridge.local", "Пётр Демченко (демо)"),
+    DemoUser(APPLICANT_EMAIL, "Пётр Демченко (демо)"),
     DemoUser("moderator@demo.localbridge.local", "Мария Модестова (демо)", is_staff=True),
 ]
+
+
+S = OrganizationStatus
+
+
+@dataclass(frozen=True)
+class DemoTos:
+    """An invented ТОС and the status the demo brings it to through the workflow.
+
+    `path` is the sequence of moves after the draft: "charter" (attach the generated charter), "submit",
+    "start_review", "return", "fix" (the applicant completes the boundaries' description), "resubmit",
+    "register", "refuse", "legal_entity" (record `ogrn`). `started` is how many days ago the draft was made; the
+    moves follow `step` days apart."""
+
+    name: str
+    region: str
+    city: str
+    administration: str
+    territory_name: str
+    territory_kind: str
+    status: str
+    path: tuple[str, ...]
+    started: int
+    step: int = 3
+    territory_description: str = ""
+    founding_form: str = FoundingForm.MEETING
+    residents: int = 0
+    participants: int = 0
+    delegates: int | None = None
+    chair: str = ""
+    council: tuple[str, ...] = ()
+    remarks: str = ""
+    ogrn: str = ""
+    boundary: dict[str, Any] | None = field(default=None, hash=False)
+
+
+def ogrn_with_check_digit(first_twelve: str) -> str:
+    """An OGRN from its first twelve digits: the thirteenth is their number modulo 11, modulo 10."""
+    return first_twelve + str(int(first_twelve) % 11 % 10)
+
+
+BLAGOVESHCHENSK_ADMINISTRATION = "Администрация города Благовещенска"
+RETURN_REMARKS = (
+    "Опишите границы территории: улицы и номера домов, входящих в ТОС. Приложите устав в редакции, принятой "
+    "учредительным собранием (демо)."
+)
+
+TOS_DEMOS = [
+    DemoTos(
+        "ТОС «Улица Ленина, 1–15» (демо)",
+        "RU-AMU",
+        "Благовещенск",
+        BLAGOVESHCHENSK_ADMINISTRATION,
+        territory_name="ул. Ленина, дома 1–15 (демо)",
+        territory_kind=TosTerritoryKind.BUILDING_GROUP,
+        territory_description="Чётная и нечётная стороны улицы Ленина от дома 1 до дома 15 (демо).",
+        residents=240,
+        participants=96,
+        chair="Ильина Ольга Петровна",
+        council=("Кравцов Сергей Андреевич", "Лаптева Нина Юрьевна", "Рябов Виктор Степанович"),
+        status=S.REGISTERED,
+        path=("charter", "submit", "start_review", "register", "legal_entity"),
+        started=420,
+        step=10,
+        ogrn=ogrn_with_check_digit("122280000731"),  # 1: legal entity, 22: 2022, 28: Amur region
+        boundary={
+            "type": "Polygon",
+            "coordinates": [
+                [
+                    [127.5225, 50.2565],
+                    [127.5300, 50.2590],
+                    [127.5290, 50.2620],
+                    [127.5215, 50.2597],
+                    [127.5225, 50.2565],
+                ]
+            ],
+        },
+    ),
+    DemoTos(
+        "ТОС «Микрорайон Северный» (демо)",
+        "RU-AMU",
+        "Благовещенск",
+        BLAGOVESHCHENSK_ADMINISTRATION,
+        territory_name="микрорайон Северный (демо)",
+        territory_kind=TosTerritoryKind.MICRODISTRICT,
+        territory_description="Кварталы между улицами Северной и Театральной (демо).",
+        founding_form=FoundingForm.CONFERENCE,
+        residents=3200,
+        delegates=60,
+        participants=45,
+        chair="Сомова Елена Викторовна",
+        council=("Баранов Алексей Игоревич", "Гусева Татьяна Олеговна"),
+        status=S.UNDER_REVIEW,
+        path=("charter", "submit", "start_review"),
+        started=12,
+    ),
+    DemoTos(
+        "ТОС «Улица Зейская, 100–120» (демо)",
+        "RU-AMU",
+        "Благовещенск",
+        BLAGOVESHCHENSK_ADMINISTRATION,
+        territory_name="ул. Зейская, дома 100–120 (демо)",
+        territory_kind=TosTerritoryKind.BUILDING_GROUP,
+        residents=180,
+        participants=70,
+        chair="Фомин Денис Сергеевич",
+        status=S.RETURNED,
+        path=("charter", "submit", "start_review", "return"),
+        started=25,
+        remarks=RETURN_REMARKS,
+    ),
+    DemoTos(
+        "ТОС «Дом на Амурской, 5» (демо)",
+        "RU-AMU",
+        "Благовещенск",
+        BLAGOVESHCHENSK_ADMINISTRATION,
+        territory_name="ул. Амурская, дом 5 (демо)",
+        territory_kind=TosTerritoryKind.BUILDING,
+        residents=90,
+        participants=40,
+        chair="Орлова Марина Александровна",
+        status=S.REFUSED,
+        path=("charter", "submit", "start_review", "refuse"),
+        started=90,
+        remarks="Устав не соответствует порядку организации ТОС, утверждённому представительным органом (демо).",
+    ),
+    DemoTos(
+        "ТОС «Улица Железнодорожная» (демо)",
+        "RU-AMU",
+        "Свободный",
+        "Администрация города Свободного",
+        territory_name="ул. Железнодорожная (демо)",
+        territory_kind=TosTerritoryKind.BUILDING_GROUP,
+        residents=150,
+        participants=60,
+        chair="Демченко Пётр Иванович",
+        status=S.DRAFT,
+        path=(),  # the charter is not attached yet: the page lists what is missing before submission
+        started=2,
+    ),
+    DemoTos(
+        "ТОС «Квартал Центральный» (демо)",
+        "RU-AMU",
+        "Свободный",
+        "Администрация города Свободного",
+        territory_name="квартал Центральный (демо)",
+        territory_kind=TosTerritoryKind.MICRODISTRICT,
+        territory_description="Квартал в границах улиц Ленина, Кирова, Почтамтской и Карла Маркса (демо).",
+        residents=600,
+        participants=230,
+        chair="Никитина Вера Павловна",
+        council=("Зуев Михаил Олегович",),
+        status=S.SUBMITTED,
+        path=("charter", "submit"),
+        started=6,
+    ),
+    DemoTos(
+        "ТОС «Улица Октябрьской Революции, 1–9» (демо)",
+        "RU-SMO",
+        "Смоленск",
+        "Администрация города Смоленска",
+        territory_name="ул. Октябрьской Революции, дома 1–9 (демо)",
+        territory_kind=TosTerritoryKind.BUILDING_GROUP,
+        residents=320,
+        participants=140,
+        chair="Ковалёв Игорь Николаевич",
+        council=("Мельникова Анна Сергеевна", "Тарасов Павел Викторович"),
+        status=S.REGISTERED,
+        path=("charter", "submit", "start_review", "register"),
+        started=200,
+        step=7,
+    ),
+    DemoTos(
+        "ТОС «Микрорайон Заречный» (демо)",
+        "RU-TYU",
+        "Тюмень",
+        "Администрация города Тюмени",
+        territory_name="микрорайон Заречный (демо)",
+        territory_kind=TosTerritoryKind.MICRODISTRICT,
+        residents=2100,
+        participants=720,
+        chair="Белова Светлана Игоревна",
+        council=("Гришин Артём Валерьевич", "Данилова Юлия Романовна", "Ершов Константин Ильич"),
+        status=S.REGISTERED,
+        path=("charter", "submit", "start_review", "return", "fix", "resubmit", "start_review", "register"),
+        started=120,
+        step=5,
+        remarks=RETURN_REMARKS,
+    ),
+    DemoTos(
+        "ТОС «Улица Мира, 10–20» (демо)",
+        "RU-VGG",
+        "Волгоград",
+        "Администрация Волгограда",
+        territory_name="ул. Мира, дома 10–20 (демо)",
+        territory_kind=TosTerritoryKind.BUILDING_GROUP,
+        residents=400,
+        participants=150,
+        chair="Соколов Андрей Михайлович",
+        status=S.SUBMITTED,
+        path=("charter", "submit"),
+        started=40,  # submitted more than TOS_REVIEW_DAYS ago: the queue shows it overdue
+        step=1,
+    ),
+]
+
+
+def demo_charter_pdf(title: str = "Demo charter") -> bytes:
+    """A small but well-formed one-page PDF (ASCII text in a standard font) standing in for a ТОС charter."""
+    text = title.encode("ascii", "replace").replace(b"\\", b"").replace(b"(", b"[").replace(b")", b"]")
+    stream = (
+        b"BT /F1 14 Tf 72 770 Td (" + text + b") Tj 0 -24 Td /F1 11 Tf "
+        b"(Generated by LocalBridge load_demo. Not a real document.) Tj ET"
+    )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += str(number).encode() + b" 0 obj\n" + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 " + str(len(objects) + 1).encode() + b"\n0000000000 65535 f \n"
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size " + str(len(objects) + 1).encode() + b" /Root 1 0 R >>\nstartxref\n"
+    out += str(xref).encode() + b"\n%%EOF\n"
+    return bytes(out)
 
 
 @dataclass
@@ -294,6 +561,8 @@ class DemoResult:
     organizations_found: int = 0
     users_created: int = 0
     roles_granted: int = 0
+    tos_created: int = 0
+    tos_found: int = 0
 
 
 class Places:
@@ -357,20 +626,93 @@ def _user(spec: DemoUser, result: DemoResult) -> User:
     return user
 
 
+def _role(user: User, organization: Organization, role: str, title: str, result: DemoResult) -> None:
+    if not Membership.objects.filter(user=user, organization=organization, role=role, is_active=True).exists():
+        membership_grant(actor=None, organization=organization, user=user, role=role, title=title)
+        result.roles_granted += 1
+
+
+def _tos(spec: DemoTos, places: Places, applicant: User, reviewer: User, base: datetime) -> Organization:
+    """Make one demo ТОС through the workflow's services, each move at its own moment in the past."""
+    moments = (base - timedelta(days=spec.started) + timedelta(days=spec.step * i) for i in range(100))
+    municipality = places.city(spec.region, spec.city)
+    created = next(moments)
+    tos = tos_create_draft(
+        actor=applicant,
+        municipality=municipality,
+        name=spec.name,
+        territory_name=spec.territory_name,
+        territory_kind=spec.territory_kind,
+        territory_description=spec.territory_description if "fix" not in spec.path else "",
+        boundary=spec.boundary,
+        founding_date=timezone.localdate(created) - timedelta(days=7),
+        founding_form=spec.founding_form,
+        residents_count=spec.residents,
+        participants_count=spec.participants,
+        delegates_elected=spec.delegates,
+        chair=spec.chair,
+        council=list(spec.council),
+        is_generated=True,
+        now=created,
+    )
+    for move in spec.path:
+        now = next(moments)
+        if move == "charter":
+            upload = SimpleUploadedFile(
+                "ustav-tos-demo.pdf", demo_charter_pdf(f"Charter of a TOS (demo), {tos.pk}"), "application/pdf"
+            )
+            tos_attach_charter(tos=tos, actor=applicant, upload=upload, now=now)
+        elif move == "submit":
+            tos_submit(tos=tos, actor=applicant, now=now)
+        elif move == "resubmit":
+            tos_resubmit(tos=tos, actor=applicant, now=now)
+        elif move == "fix":
+            description = "Границы: улицы Набережная, Полевая, Заречная и берег реки (демо)."
+            tos_update(tos=tos, actor=applicant, territory_description=description, now=now)
+        elif move == "start_review":
+            tos_start_review(tos=tos, actor=reviewer, now=now)
+        elif move == "return":
+            tos_return(tos=tos, actor=reviewer, comment=spec.remarks, now=now)
+        elif move == "register":
+            tos_register(tos=tos, actor=reviewer, comment="Устав зарегистрирован (демо).", now=now)
+        elif move == "refuse":
+            tos_refuse(tos=tos, actor=reviewer, comment=spec.remarks, now=now)
+        elif move == "legal_entity":
+            registered_on: date = timezone.localdate(now)
+            tos_record_legal_entity(tos=tos, actor=applicant, ogrn=spec.ogrn, registered_on=registered_on, now=now)
+        else:  # pragma: no cover  (a typo in TOS_DEMOS)
+            raise CommandError(f"Unknown demo move {move!r} for {spec.name}")
+    if tos.status != spec.status:  # pragma: no cover  (TOS_DEMOS and the path disagree)
+        raise CommandError(f"{spec.name} ended {tos.status}, expected {spec.status}")
+    return tos
+
+
 @transaction.atomic
-def demo_load() -> DemoResult:
+def demo_load(*, now: datetime | None = None) -> DemoResult:
     result = DemoResult()
     places = Places()
     organizations = {spec.name: _organization(spec, places, result) for spec in ORGANIZATIONS}
+    users: dict[str, User] = {}
     for spec in USERS:
-        user = _user(spec, result)
+        user = users[spec.email] = _user(spec, result)
         if spec.organization:
-            organization = organizations[spec.organization]
-            if not Membership.objects.filter(
-                user=user, organization=organization, role=spec.role, is_active=True
-            ).exists():
-                membership_grant(actor=None, organization=organization, user=user, role=spec.role, title=spec.title)
-                result.roles_granted += 1
+            _role(user, organizations[spec.organization], spec.role, spec.title, result)
+    applicant, reviewer = users[APPLICANT_EMAIL], users[REVIEWER_EMAIL]
+    # The demo reviewer reviews in every city that has demo ТОС, as staff of its administration.
+    for administration in dict.fromkeys(spec.administration for spec in TOS_DEMOS):
+        _role(reviewer, organizations[administration], MembershipRole.STAFF, REVIEWER_TITLE, result)
+    existing = set(
+        Organization.objects.filter(kind=OrganizationKind.TOS, name__in=[t.name for t in TOS_DEMOS]).values_list(
+            "name", flat=True
+        )
+    )
+    base = now or timezone.now()
+    for tos_spec in TOS_DEMOS:
+        if tos_spec.name in existing:
+            result.tos_found += 1
+            continue
+        _tos(tos_spec, places, applicant, reviewer, base)
+        result.tos_created += 1
     return result
 
 
@@ -389,8 +731,12 @@ class Command(BaseCommand):
         if not territory_selectors.regions_exist():
             call_command("load_reference", stdout=io.StringIO())
             self.stdout.write("Reference territories loaded.")
-        result = demo_load()
+        # The workflow notifies applicants and reviewers by e-mail after each move; the demo addresses are not
+        # real mailboxes, so loading the demo sends nothing.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            result = demo_load()
         self.stdout.write(
             f"Demo organisations: {result.organizations_created} created, {result.organizations_found} already there."
         )
+        self.stdout.write(f"Demo ТОС: {result.tos_created} created, {result.tos_found} already there.")
         self.stdout.write(f"Demo users (password “{DEMO_PASSWORD}”): " + ", ".join(u.email for u in USERS))
