@@ -71,7 +71,8 @@ class Workflow:
             )
         comment = (comment or "").strip()
         if transition.comment_required and not comment:
-            raise ValidationError({"comment": ValidationError(_("Please explain the decision."), code="comment_required")})
+            message = _("Please explain the decision.")
+            raise ValidationError({"comment": ValidationError(message, code="comment_required")})
         setattr(obj, self.field, transition.target)
         fields = {self.field, *update_fields}
         if hasattr(obj, "updated_at"):

@@ -37,6 +37,7 @@ def _caller(request: HttpRequest) -> Any:
     """The user the authenticators settled on: a signed-in user or an AnonymousUser."""
     return getattr(request, "auth", None) or AnonymousUser()
 
+
 KindName = Literal[tuple(OrganizationKind.values)]  # type: ignore[valid-type]
 StatusName = Literal[tuple(OrganizationStatus.values)]  # type: ignore[valid-type]
 

@@ -153,6 +153,7 @@ class Organization(TimeStampedModel):
         verbose_name_plural = _("organisations")
         ordering = ["name", "pk"]
         indexes = [
+            models.Index(fields=["name", "id"], name="organizations_name_id_idx"),
             models.Index(fields=["status", "name"]),
             models.Index(fields=["region", "status", "name"]),
             models.Index(fields=["municipality", "status", "name"]),

@@ -60,12 +60,24 @@ def _insider_q(user: Any) -> Q:
     return Q(pk__in=member_of) | Q(municipality_id__in=_staff_municipality_ids(user))
 
 
-def organization_visible_to(user: Any) -> QuerySet[Organization]:
-    """Every organisation `user` may see (anonymous users pass None or an AnonymousUser)."""
+HIDDEN_STATUSES = tuple(s for s in OrganizationStatus if s not in PUBLIC_STATUSES)
+
+
+def _public_q(*, scanning: bool) -> Q:
+    """ "In a public status", spelt for the query at hand. Both spellings select the same rows (status is never
+    null). `status IN (public ones)` lets a plain list be answered from the (status, name) index; when every
+    row must be read anyway (a substring search), `status NOT IN (hidden ones)` keeps SQLite from walking that
+    index and fetching 30,000 rows one by one, which took five times as long as reading the table through."""
+    return ~Q(status__in=HIDDEN_STATUSES) if scanning else Q(status__in=PUBLIC_STATUSES)
+
+
+def organization_visible_to(user: Any, *, scanning: bool = False) -> QuerySet[Organization]:
+    """Every organisation `user` may see (anonymous users pass None or an AnonymousUser). `scanning` says the
+    caller adds a condition that reads every row (see _public_q)."""
     organizations = Organization.objects.all()
     if user_is_moderator(user):
         return organizations
-    public = Q(status__in=PUBLIC_STATUSES)
+    public = _public_q(scanning=scanning)
     if user is None or not user.is_authenticated:
         return organizations.filter(public)
     return organizations.filter(public | _insider_q(user))
@@ -102,7 +114,8 @@ def organization_list(
     q: str | None = None,
 ) -> QuerySet[Organization]:
     """The registry as `user` sees it, filtered and ordered by name. `region` is an ISO 3166-2 code."""
-    organizations = organization_visible_to(user)
+    needle = normalize_for_search(q or "")
+    organizations = organization_visible_to(user, scanning=bool(needle))
     if region:
         organizations = organizations.filter(region__code=region)
     if municipality:
@@ -113,12 +126,10 @@ def organization_list(
         organizations = organizations.filter(status=status)
     if legal_entity is not None:
         organizations = organizations.filter(is_legal_entity=legal_entity)
-    if q:
+    if needle:
         # search_text holds the names already normalised (casefolded, ё→е): the same on SQLite and PostgreSQL,
         # whose LIKE/ILIKE differ in how they fold Cyrillic.
-        needle = normalize_for_search(q)
-        if needle:
-            organizations = organizations.filter(search_text__contains=needle)
+        organizations = organizations.filter(search_text__contains=needle)
     return organizations.select_related(*LIST_RELATED).order_by("name", "pk")
 
 

@@ -2,10 +2,10 @@
 
 import pytest
 
+from localbridge.core.testing.browser import assert_accessible
 from localbridge.organizations.models import BodyMember
 from localbridge.organizations.services import organization_search_text
 from localbridge.organizations.tests.factories import OrganizationFactory, TosFactory
-from localbridge.core.testing.browser import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,7 +16,7 @@ def searchable(organization):
     return organization
 
 
-def test_a_visitor_filters_the_registry_and_opens_an_organisation(live_server, page):  # noqa: F811
+def test_a_visitor_filters_the_registry_and_opens_an_organisation(live_server, page):
     tos = searchable(
         TosFactory(
             name="ТОС «Ёлочка»", status="registered", description="Мы **убираем** дворы.", email="tos@example.org"

@@ -232,3 +232,13 @@ def test_my_organizations_lists_roles_and_drafts_started_without_a_role(town):
     mine = selectors.my_organizations(user)
     assert [m.organization_id for m in mine["memberships"]] == [member_of.pk]
     assert [o.pk for o in mine["drafts"]] == [started.pk]
+
+
+def test_a_search_sees_exactly_what_the_list_sees(town):
+    hidden = {s: make_searchable(name=f"ТОС «Поиск» {s}", municipality=town, status=s) for s in OrganizationStatus}
+    member = UserFactory()
+    MembershipFactory(user=member, organization=hidden[OrganizationStatus.DRAFT])
+    for user in (None, UserFactory(), member, municipal_staff(town), UserFactory(is_staff=True)):
+        listed = {o.pk for o in selectors.organization_list(user=user)}
+        found = {o.pk for o in selectors.organization_list(user=user, q="поиск")}
+        assert found == listed & {o.pk for o in hidden.values()}

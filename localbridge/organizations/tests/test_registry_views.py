@@ -400,3 +400,20 @@ def test_my_organisations_makes_the_same_number_of_queries_for_many_roles(client
     for _ in range(20):
         MembershipFactory(user=user, organization=TosFactory(status="registered"))
     assert count_queries(client, reverse("organizations:my")) == few
+
+
+def test_a_tos_page_with_its_registration_panel_keeps_a_constant_query_count(client):
+    tos = TosFactory(status="registered")
+    url = reverse("organizations:detail", args=[tos.pk])
+
+    def grow(n):
+        for _ in range(n):
+            add_document(tos)
+            MembershipFactory(organization=tos, role="staff")
+            BodyMember.objects.create(organization=tos, full_name="Член совета", role="council")
+
+    grow(1)
+    client.get(url)  # warms Django's content-type cache (the panel's history looks it up once per process)
+    few = count_queries(client, url)
+    grow(15)
+    assert count_queries(client, url) == few

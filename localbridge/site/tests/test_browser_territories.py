@@ -4,10 +4,9 @@ axe. (Here because the browser fixtures live in site/tests; territories may not 
 import pytest
 from django.contrib.staticfiles import finders
 
+from localbridge.core.testing.browser import assert_accessible
 from localbridge.territories.models import MunicipalityKind
 from localbridge.territories.tests.factories import MunicipalityFactory, RegionFactory, SettlementFactory
-
-from localbridge.core.testing.browser import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

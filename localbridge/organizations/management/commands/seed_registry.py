@@ -331,7 +331,7 @@ class Command(BaseCommand):
             region_id=place.region_id,
             municipality_id=None if region_level else place.municipality_id,
             description=(
-                f"Запись **{GENERATED}** для проверки производительности реестра: такой организации нет. "
+                "Запись **сгенерирована** для проверки производительности реестра: такой организации нет. "
                 f"Территория: {place.municipality_name}, {place.region_name}."
             ),
             address="" if region_level else f"{place.municipality_name}, {rng.choice(STREETS)}, {rng.randint(1, 120)}",

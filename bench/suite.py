@@ -1,0 +1,7 @@
+"""The benchmarks `python -m bench` knows, by name. A module adds its own here."""
+
+from types import ModuleType
+
+from bench import registry
+
+BENCHMARKS: dict[str, ModuleType] = {registry.NAME: registry}

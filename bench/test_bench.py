@@ -1,0 +1,80 @@
+"""The bench code cannot rot: the runner at a tiny scale (200 organisations, 5 requests a page, SQLite only, a few
+real towns instead of the full reference data), into a temporary folder. It checks the shape of the results,
+never their timings."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.report import render
+from bench.stats import percentile, summary
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_runner_measures_every_page_and_writes_json_and_a_report(tmp_path):
+    docs = tmp_path / "benchmarks.md"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "registry",
+            "--scale",
+            "200",
+            "--requests",
+            "5",
+            "--warmup",
+            "1",
+            "--databases",
+            "sqlite",
+            "--reference",
+            "minimal",
+            "--output-dir",
+            str(tmp_path / "results"),
+            "--work-dir",
+            str(tmp_path / "work"),
+            "--docs",
+            str(docs),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    result = json.loads((tmp_path / "results" / "registry-sqlite.json").read_text(encoding="utf-8"))
+    assert result["database"] == "sqlite" and result["scale"] == 200
+    assert result["facts"]["organizations"] == 200
+    keys = {s["key"] for s in result["scenarios"]}
+    assert {"list", "list_filtered", "organization"} <= keys
+    for scenario in result["scenarios"]:
+        assert scenario["requests"] == 5
+        assert 0 < scenario["p50_ms"] <= scenario["p95_ms"] <= scenario["max_ms"]
+        assert scenario["queries"] > 0
+    assert result["machine"]["cores"] and result["machine"]["python"]
+    report = docs.read_text(encoding="utf-8")
+    assert "| Registry list, first page | sqlite |" in report
+    assert "./dev bench registry --scale 200" in report
+    assert (tmp_path / "work" / "registry.sqlite3").exists()
+
+
+def test_an_unknown_benchmark_is_refused():
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench", "nonesuch", "--no-docs"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 2
+    assert "unknown benchmark" in completed.stderr
+
+
+def test_percentiles_are_nearest_rank():
+    samples = list(range(1, 201))
+    assert percentile(samples, 0.5) == 100
+    assert percentile(samples, 0.95) == 190
+    assert summary([3.0, 1.0, 2.0]) == {"p50_ms": 2.0, "p95_ms": 3.0, "max_ms": 3.0, "mean_ms": 2.0}
+
+
+def test_the_report_says_when_there_are_no_results():
+    assert "No results yet" in render([])
