@@ -12,7 +12,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "site/home.html",
         {
             "stats": organization_selectors.registry_stats(),
-            "regions": territory_selectors.region_list_with_counts()[:12],
+            "regions": territory_selectors.region_list_with_counts()[:24],
         },
     )
 
