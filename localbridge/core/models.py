@@ -60,3 +60,6 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+from localbridge.core.search.models import SearchDocument  # noqa: E402, F401  (the search index table)

@@ -1,0 +1,126 @@
+"""Reads from the search index: search_query (what the search box does), search_parse (to tell the user that a
+query had nothing searchable in it) and search_similar ("similar practices")."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import QuerySet
+from django.utils.safestring import SafeString
+
+from localbridge.core.search import backends
+from localbridge.core.search.analysis import language_code
+from localbridge.core.search.models import SearchDocument
+from localbridge.core.search.query import Group, ParsedQuery, parse_query
+from localbridge.core.search.snippets import snippet
+
+MAX_LIMIT = 1000
+SIMILAR_TERMS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    content_type_id: int
+    object_id: int
+    rank: float  # higher is better; comparable within one result list only
+    snippet: SafeString  # HTML: escaped text with the matched words in <mark>
+
+    @property
+    def model_label(self) -> str:
+        """ "app_label.model" of the indexed object (ContentType's cache: no query after the first)."""
+        content_type = ContentType.objects.get_for_id(self.content_type_id)
+        return f"{content_type.app_label}.{content_type.model}"
+
+
+def search_parse(q: str, *, language: str | None = None, prefix: bool = False) -> ParsedQuery:
+    """The query as the search will understand it: `.is_empty` when there is nothing to search for (only
+    punctuation or stop words), `.truncated` when it was cut to its first words."""
+    return parse_query(q, language, prefix=prefix)
+
+
+def _scopes(scope: str | Sequence[str]) -> list[str]:
+    return [scope] if isinstance(scope, str) else [s for s in scope if isinstance(s, str)]
+
+
+def _hits(rows: list[backends.Row], parsed: ParsedQuery) -> list[SearchHit]:
+    if not rows:
+        return []
+    texts = {
+        pk: (text, language)
+        for pk, text, language in SearchDocument.objects.filter(id__in=[r.id for r in rows]).values_list(
+            "id", "plain_text", "language"
+        )
+    }
+    terms = parsed.highlight_terms()
+    return [
+        SearchHit(
+            content_type_id=row.content_type_id,
+            object_id=row.object_id,
+            rank=row.rank,
+            snippet=snippet(texts.get(row.id, ("", ""))[0], terms, texts.get(row.id, ("", ""))[1]),
+        )
+        for row in rows
+    ]
+
+
+def search_query(
+    q: str,
+    *,
+    scope: str | Sequence[str],
+    language: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    filter_ids: Iterable[int] | QuerySet | None = None,
+    public: bool | None = True,
+    prefix: bool = False,
+) -> tuple[list[SearchHit], int]:
+    """Documents of `scope` matching every word (or quoted phrase) of `q`, best first, and their total count.
+
+    - `language`: analyse the query as this language and keep only documents written in it; by default each
+      word is analysed by its script (Cyrillic as Russian, Latin as English) and every language is searched.
+    - `filter_ids`: keep only these object ids: a list, or a queryset of one column (`.values("pk")`) that the
+      database runs as a subquery (facets chosen by the caller).
+    - `public`: True (default) only public documents, False only non-public, None both.
+    - `prefix`: match the last word as a prefix too (search as you type).
+    Never raises on what the user typed; an unsearchable query returns ([], 0)."""
+    parsed = parse_query(q, language, prefix=prefix)
+    filters = backends.Filters(scopes=_scopes(scope), public=public, language=language_code(language), ids=filter_ids)
+    limit = max(0, min(int(limit), MAX_LIMIT))
+    offset = max(0, int(offset))
+    rows, total = backends.run(parsed, filters, limit=limit, offset=offset)
+    return _hits(rows, parsed), total
+
+
+def search_similar(
+    *, obj: models.Model, scope: str | Sequence[str] | None = None, limit: int = 5, public: bool | None = True
+) -> list[SearchHit]:
+    """Documents sharing the most (and the rarest) words with `obj`'s indexed text: its most frequent lemmas,
+    title words counted thrice and summary words twice, searched with OR. Empty if `obj` is not indexed."""
+    document = (
+        SearchDocument.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+        .only("id", "scope", "title_terms", "summary_terms", "body_terms")
+        .first()
+    )
+    if document is None:
+        return []
+    counts: Counter[str] = Counter()
+    for text, weight in ((document.title_terms, 3), (document.summary_terms, 2), (document.body_terms, 1)):
+        for token in text.split():
+            if len(token) >= 3 and not token.isdigit():
+                counts[token] += weight
+    parsed = ParsedQuery(
+        clauses=[Group(tokens=(token,)) for token, _count in counts.most_common(SIMILAR_TERMS)], match_any=True
+    )
+    filters = backends.Filters(
+        scopes=_scopes(scope if scope is not None else document.scope),
+        public=public,
+        language="",
+        ids=None,
+        exclude_id=document.id,
+    )
+    rows, _total = backends.run(parsed, filters, limit=max(0, min(int(limit), MAX_LIMIT)), offset=0)
+    return _hits(rows, parsed)
