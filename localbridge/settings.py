@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "localbridge.accounts",
     "localbridge.territories",
     "localbridge.organizations",
+    "localbridge.practices",
     "localbridge.api",
     "localbridge.site",
 ]

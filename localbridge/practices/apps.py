@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PracticesConfig(AppConfig):
+    name = "localbridge.practices"
+    label = "practices"
+    verbose_name = _("Best-practice bank")
+
+    def ready(self) -> None:
+        from . import panels
+
+        panels.register()  # the organisation page's "Practices" section (core/panels.py)
