@@ -14,6 +14,7 @@ urlpatterns = [
     path("me/", include("localbridge.accounts.urls")),
     path("territories/", include("localbridge.territories.urls")),
     path("organizations/", include("localbridge.organizations.urls")),
+    path("practices/", include("localbridge.practices.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

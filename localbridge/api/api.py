@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from localbridge.accounts.api import router as accounts_router
 from localbridge.organizations.api import router as organizations_router
 from localbridge.organizations.api_tos import router as tos_router
+from localbridge.practices.api import router as practices_router
 from localbridge.territories.api import router as territories_router
 
 api = NinjaAPI(
@@ -20,12 +21,14 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api-v1",
     docs=Swagger(settings={"validatorUrl": None}),  # no third-party badge request from the docs page
-    description="Territories, organisations and ТОС registration. Session or personal token (Bearer) auth.",
+    description="Territories, organisations, ТОС registration and the best-practice bank. Session or personal token "
+    "(Bearer) auth.",
 )
 api.add_router("/territories/", territories_router)
 api.add_router("/organizations/", organizations_router)
 api.add_router("/tos/", tos_router)
 api.add_router("/accounts/", accounts_router)
+api.add_router("/practices/", practices_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str, errors: list | None = None) -> HttpResponse:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from localbridge.core.exports import EXPORT_FORMATS, Column, export_response
 from localbridge.core.files import DOCUMENT_TYPES, IMAGE_TYPES, file_response
 from localbridge.core.pagination import paginate, querystring_without
+from localbridge.core.panels import panels_for
 
 from . import selectors, views_tos
 from .models import Organization, OrganizationKind
@@ -176,6 +177,8 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if organization.is_tos:
         context["tos_panel"] = _tos_panel(request, organization)
+    # Sections that higher modules add (the practice bank: practices authored and adopted); core/panels.py.
+    context["panels"] = panels_for("organization_detail", request, organization)
     return render(request, "organizations/organization_detail.html", context)
 
 

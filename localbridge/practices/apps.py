@@ -8,6 +8,7 @@ class PracticesConfig(AppConfig):
     verbose_name = _("Best-practice bank")
 
     def ready(self) -> None:
-        from . import panels
+        from . import panels, search
 
         panels.register()  # the organisation page's "Practices" section (core/panels.py)
+        search.connect()  # keep the search index in step with the bank's events

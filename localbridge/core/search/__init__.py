@@ -17,7 +17,16 @@ if TYPE_CHECKING:
     from localbridge.core.search.analysis import lemmatize
     from localbridge.core.search.query import ParsedQuery
     from localbridge.core.search.registry import register_scope, registered_scopes, unregister_scope
-    from localbridge.core.search.selectors import SearchHit, search_parse, search_query, search_similar
+    from localbridge.core.search.selectors import (
+        RankedPage,
+        SearchHit,
+        search_cursor,
+        search_match_sql,
+        search_parse,
+        search_query,
+        search_ranked,
+        search_similar,
+    )
     from localbridge.core.search.services import (
         SearchEntry,
         search_clear,
@@ -33,7 +42,11 @@ _EXPORTS = {
     "register_scope": "registry",
     "registered_scopes": "registry",
     "unregister_scope": "registry",
+    "RankedPage": "selectors",
     "SearchHit": "selectors",
+    "search_cursor": "selectors",
+    "search_match_sql": "selectors",
+    "search_ranked": "selectors",
     "search_parse": "selectors",
     "search_query": "selectors",
     "search_similar": "selectors",
@@ -46,16 +59,20 @@ _EXPORTS = {
 }
 __all__ = [
     "ParsedQuery",
+    "RankedPage",
     "SearchEntry",
     "SearchHit",
     "lemmatize",
     "register_scope",
     "registered_scopes",
     "search_clear",
+    "search_cursor",
     "search_index",
     "search_index_many",
+    "search_match_sql",
     "search_parse",
     "search_query",
+    "search_ranked",
     "search_reindex",
     "search_remove",
     "search_similar",

@@ -195,30 +195,40 @@ def _fts_string(token: str, *, root: bool = False) -> str:
 
 
 _FTS_TERM_COLUMNS = "{" + " ".join(TERM_COLUMNS) + "}"
+# The head: title and summary only (the first pass of the ranking window, see backends.run_windowed).
+_FTS_HEAD_COLUMNS = "{" + " ".join(TERM_COLUMNS[:2]) + "}"
 
 
-def _fts_group(group: Group) -> str:
+def _fts_group(group: Group, *, head: bool = False) -> str:
+    columns = _FTS_HEAD_COLUMNS if head else _FTS_TERM_COLUMNS
     alternatives: list[str] = []
     if group.tokens:
-        alternatives.append(f"{_FTS_TERM_COLUMNS} : (" + " OR ".join(_fts_string(t) for t in group.tokens) + ")")
+        alternatives.append(f"{columns} : (" + " OR ".join(_fts_string(t) for t in group.tokens) + ")")
     if group.phrase:
-        alternatives.append(f"{_FTS_TERM_COLUMNS} : (" + " + ".join(_fts_string(t) for t in group.phrase) + ")")
-    if group.root:
+        alternatives.append(f"{columns} : (" + " + ".join(_fts_string(t) for t in group.phrase) + ")")
+    if group.root and not head:
         root = _fts_string(group.root, root=True)
         alternatives.append(f"{ROOT_COLUMN} : {root}" + ("*" if group.root_prefix else ""))
     if group.prefix:
-        alternatives.append(f"{_FTS_TERM_COLUMNS} : {_fts_string(group.prefix)}*")
-    return "(" + " OR ".join(alternatives) + ")"
+        alternatives.append(f"{columns} : {_fts_string(group.prefix)}*")
+    return "(" + " OR ".join(alternatives) + ")" if alternatives else ""
 
 
-def to_fts5(parsed: ParsedQuery) -> str:
-    """An FTS5 MATCH expression; '' when the query is empty."""
+def to_fts5(parsed: ParsedQuery, *, head: bool = False) -> str:
+    """An FTS5 MATCH expression; '' when the query is empty. `head`: the same words, matched in the title and
+    summary only, without roots ('' when a word has nothing to match there)."""
+    columns = _FTS_HEAD_COLUMNS if head else _FTS_TERM_COLUMNS
     rendered: list[str] = []
     for clause in parsed.clauses:
         if isinstance(clause, Phrase):
-            rendered.append(f"{_FTS_TERM_COLUMNS} : (" + " + ".join(_fts_string(t) for t in clause.lemmas) + ")")
+            rendered.append(f"{columns} : (" + " + ".join(_fts_string(t) for t in clause.lemmas) + ")")
         else:
-            rendered.append(_fts_group(clause))
+            group = _fts_group(clause, head=head)
+            if not group:
+                if parsed.match_any:
+                    continue
+                return ""
+            rendered.append(group)
     return (" OR " if parsed.match_any else " AND ").join(rendered)
 
 
@@ -233,23 +243,29 @@ def _ts_lexeme(token: str, *, prefix: bool = False, root: bool = False) -> str:
     return f"'{escaped}'{':*' if prefix else ''}"
 
 
-def _ts_group(group: Group) -> str:
+def _ts_group(group: Group, *, head: bool = False) -> str:
     alternatives = [_ts_lexeme(t) for t in group.tokens]
     if group.phrase:
         alternatives.append("(" + " <-> ".join(_ts_lexeme(t) for t in group.phrase) + ")")
-    if group.root:
+    if group.root and not head:
         alternatives.append(_ts_lexeme(group.root, prefix=group.root_prefix, root=True))
     if group.prefix:
         alternatives.append(_ts_lexeme(group.prefix, prefix=True))
-    return "(" + " | ".join(alternatives) + ")"
+    return "(" + " | ".join(alternatives) + ")" if alternatives else ""
 
 
-def to_tsquery(parsed: ParsedQuery) -> str:
-    """Text for to_tsquery('simple', …); '' when the query is empty."""
+def to_tsquery(parsed: ParsedQuery, *, head: bool = False) -> str:
+    """Text for to_tsquery('simple', …); '' when the query is empty. `head`: without roots, for the title and
+    summary vector ('' when a word has nothing to match there), as to_fts5(head=True)."""
     rendered: list[str] = []
     for clause in parsed.clauses:
         if isinstance(clause, Phrase):
             rendered.append("(" + " <-> ".join(_ts_lexeme(t) for t in clause.lemmas) + ")")
         else:
-            rendered.append(_ts_group(clause))
+            group = _ts_group(clause, head=head)
+            if not group:
+                if parsed.match_any:
+                    continue
+                return ""
+            rendered.append(group)
     return (" | " if parsed.match_any else " & ").join(rendered)

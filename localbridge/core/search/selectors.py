@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -93,6 +95,73 @@ def search_query(
     offset = max(0, int(offset))
     rows, total = backends.run(parsed, filters, limit=limit, offset=offset)
     return _hits(rows, parsed), total
+
+
+@dataclass(frozen=True, slots=True)
+class RankedPage:
+    hits: list[SearchHit]
+    total: int  # how many match, up to the count cap
+    exact: bool  # False: more than `total` match
+
+
+def _filters(
+    scope: str | Sequence[str], language: str | None, filter_ids: Iterable[int] | QuerySet | None, public: bool | None
+) -> backends.Filters:
+    return backends.Filters(scopes=_scopes(scope), public=public, language=language_code(language), ids=filter_ids)
+
+
+def search_ranked(
+    q: str,
+    *,
+    scope: str | Sequence[str],
+    language: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    filter_ids: Iterable[int] | QuerySet | None = None,
+    public: bool | None = True,
+    prefix: bool = False,
+    window: int = 200,
+    count_cap: int = 1000,
+) -> RankedPage:
+    """search_query with a bounded cost, for large collections: only a window of about `window` candidates is
+    ranked (see backends.run_windowed: the newest matches on SQLite; title and summary matches first, then others,
+    on PostgreSQL) and the count stops at `count_cap` (`exact` is False beyond it). When at most `window` documents
+    match, the order is search_query's exactly. See docs/search.md ("Cost")."""
+    parsed = parse_query(q, language, prefix=prefix)
+    rows, total, exact = backends.run_windowed(
+        parsed,
+        _filters(scope, language, filter_ids, public),
+        limit=max(0, min(int(limit), MAX_LIMIT)),
+        offset=max(0, int(offset)),
+        window=max(1, int(window)),
+        count_cap=max(1, int(count_cap)),
+    )
+    return RankedPage(hits=_hits(rows, parsed), total=total, exact=exact)
+
+
+def search_match_sql(
+    q: str,
+    *,
+    scope: str | Sequence[str],
+    language: str | None = None,
+    filter_ids: Iterable[int] | QuerySet | None = None,
+    public: bool | None = True,
+    prefix: bool = False,
+    limit: int | None = None,
+) -> tuple[str, list[Any]] | None:
+    """SQL (and its parameters) selecting the object ids of at most `limit` documents matching `q`, for a caller's
+    aggregate query (facet counts) to use as a subquery; None when the query has nothing searchable."""
+    parsed = parse_query(q, language, prefix=prefix)
+    filters = _filters(scope, language, filter_ids, public)
+    if parsed.is_empty or not filters.scopes:
+        return None
+    return backends.match_sql(parsed, filters, limit=limit)
+
+
+def search_cursor() -> AbstractContextManager[Any]:
+    """The cursor to run a statement that embeds search_match_sql() with (facet counts): on PostgreSQL it keeps
+    the planner on the GIN index (with a LIMIT it may otherwise scan and read every tsvector)."""
+    return backends.search_cursor()
 
 
 def search_similar(
