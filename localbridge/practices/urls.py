@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_import
 from .feeds import PracticeFeed
 
 app_name = "practices"
@@ -13,6 +13,7 @@ urlpatterns = [
     path("new/", views.practice_create, name="create"),
     path("mine/", views.my_practices, name="mine"),
     path("moderation/", views.moderation_queue, name="moderation_queue"),
+    path("import/", views_import.practice_import, name="import"),
     path("<int:pk>/", views.practice_detail, name="detail"),
     path("<int:pk>/edit/", views.practice_edit, name="edit"),
     path("<int:pk>/delete/", views.practice_delete, name="delete"),

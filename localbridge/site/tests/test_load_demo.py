@@ -2,6 +2,7 @@
 every status made through the registration workflow; twice is once."""
 
 import io
+import json
 import re
 
 import pytest
@@ -14,7 +15,14 @@ from localbridge.core.audit import audit_history
 from localbridge.core.models import AuditEntry
 from localbridge.organizations.models import Document, Membership, Organization, OrganizationStatus, TosProfile
 from localbridge.organizations.services import ogrn_is_valid
-from localbridge.site.management.commands.load_demo import DEMO_PASSWORD, TOS_DEMOS, demo_charter_pdf
+from localbridge.practices.importing import SYSTEM_EMAIL
+from localbridge.practices.models import Practice, PracticeFigure, PracticeStatus, Topic
+from localbridge.site.management.commands.load_demo import (
+    DEMO_PASSWORD,
+    DEMO_PRACTICES,
+    TOS_DEMOS,
+    demo_charter_pdf,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +36,8 @@ def _state() -> tuple[int, ...]:
         AuditEntry.objects.count(),
         TosProfile.objects.count(),
         Document.objects.count(),
+        Practice.objects.count(),
+        PracticeFigure.objects.count(),
     )
 
 
@@ -147,3 +157,31 @@ def test_the_demo_charter_is_a_well_formed_pdf():
     length = int(re.search(rb"/Length (\d+)", pdf).group(1))
     stream = pdf.split(b"stream\n", 1)[1].split(b"\nendstream", 1)[0]
     assert len(stream) == length and b"(Charter [demo] of a TOS)" in stream
+
+
+def test_load_demo_publishes_the_generated_demo_practices_once():
+    call_command("load_demo", stdout=io.StringIO())
+    first = _state()
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert _state() == first
+    assert "Demo practices: 0 created, " in out.getvalue()
+
+    practices = Practice.objects.all()
+    corpus = json.loads(DEMO_PRACTICES.read_text(encoding="utf-8"))
+    assert practices.count() == len(corpus) >= 60  # every record found its places and organisations
+    assert practices.filter(municipality__isnull=False).count() == sum(1 for r in corpus if r.get("municipality"))
+    assert set(practices.values_list("status", "is_generated")) == {(PracticeStatus.PUBLISHED, True)}
+    assert set(practices.values_list("language", flat=True)) == {"ru", "en"}
+    assert set(Topic.objects.filter(practices__isnull=False).values_list("code", flat=True)) == set(
+        Topic.objects.values_list("code", flat=True)
+    )
+    assert practices.exclude(region=None).values("region").distinct().count() >= 30
+    # published one after another, the first of the file the newest
+    assert len(set(practices.values_list("published_at", flat=True))) == practices.count()
+    landscaping = Practice.objects.get(title__startswith="Благоустроили двор всем домом")
+    assert landscaping == practices.first()
+    assert landscaping.organizations.get().name == "ТОС «Улица Ленина, 1–15» (демо)"
+    assert landscaping.figures.filter(kind="money", source="residents").exists()
+    publish = [e for e in audit_history(obj=landscaping) if e.action == "publish"]
+    assert [e.actor.email for e in publish] == [SYSTEM_EMAIL]

@@ -12,11 +12,17 @@ Demo ТОС (TOS_DEMOS) are invented, so they are marked generated and named "�
 the registration workflow's services, as the demo chair (the applicant) and the demo reviewer (staff of each
 demo city's administration) would make them, with a generated one-page PDF as the charter, so that every status
 and a full history can be seen. A ТОС is looked up by name first: a second run adds nothing. Loading them sends
-no e-mail (the demo addresses are not real mailboxes)."""
+no e-mail (the demo addresses are not real mailboxes).
+
+Demo practices (localbridge/practices/fixtures/demo_practices.json) are invented and marked generated. They are
+loaded after the organisations through the practices' import service (localbridge/practices/importing.py): each
+is created, sent to moderation and published by the system account, with its audit trail and search index. Every
+record has an external id, so a second run adds nothing."""
 
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -51,6 +57,7 @@ from localbridge.organizations.services import (
     tos_submit,
     tos_update,
 )
+from localbridge.practices.importing import practices_import, read_records
 from localbridge.territories import selectors as territory_selectors
 from localbridge.territories.models import Country, Municipality, Region
 
@@ -563,6 +570,9 @@ class DemoResult:
     roles_granted: int = 0
     tos_created: int = 0
     tos_found: int = 0
+    practices_created: int = 0
+    practices_found: int = 0
+    practice_errors: list[str] = field(default_factory=list)
 
 
 class Places:
@@ -713,7 +723,22 @@ def demo_load(*, now: datetime | None = None) -> DemoResult:
             continue
         _tos(tos_spec, places, applicant, reviewer, base)
         result.tos_created += 1
+    _practices(result, base)
     return result
+
+
+DEMO_PRACTICES = Path(__file__).resolve().parents[3] / "practices" / "fixtures" / "demo_practices.json"
+
+
+def _practices(result: DemoResult, now: datetime) -> None:
+    """The demo practices, published through the import service; those imported before are skipped. They are
+    published a day and a half apart, the first of the file the newest, so that lists and feeds have an order."""
+    for row, record in enumerate(read_records(DEMO_PRACTICES), start=1):
+        moment = now - timedelta(hours=36 * (row - 1) + 1)
+        report = practices_import(records=[record], source=DEMO_PRACTICES.name, now=moment)
+        result.practices_created += len(report.created)
+        result.practices_found += len(report.skipped)
+        result.practice_errors += [f"{row} «{e.title}»: {'; '.join(e.messages)}" for e in report.errors]
 
 
 class Command(BaseCommand):
@@ -739,4 +764,9 @@ class Command(BaseCommand):
             f"Demo organisations: {result.organizations_created} created, {result.organizations_found} already there."
         )
         self.stdout.write(f"Demo ТОС: {result.tos_created} created, {result.tos_found} already there.")
+        self.stdout.write(
+            f"Demo practices: {result.practices_created} created, {result.practices_found} already there."
+        )
+        for error in result.practice_errors:  # pragma: no cover  (the corpus and the reference data disagree)
+            self.stderr.write(f"Demo practice {error}")
         self.stdout.write(f"Demo users (password “{DEMO_PASSWORD}”): " + ", ".join(u.email for u in USERS))
