@@ -7,13 +7,16 @@ from typing import Any, Protocol
 
 @dataclass(frozen=True)
 class Scenario:
-    """One page measured: `path(i)` gives the URL of the i-th request (so a scenario can walk many objects)."""
+    """One page measured: `path(i)` gives the URL of the i-th request (so a scenario can walk many objects).
+    With `call`, the scenario measures `call(i)` in process instead of a request (a selector, say), and `path(i)`
+    only describes it in the report."""
 
     key: str
     label: str
     path: Callable[[int], str]
     user: Any = None  # a user to sign in as; None for anonymous requests
     notes: str = ""
+    call: Callable[[int], Any] | None = None
 
 
 @dataclass

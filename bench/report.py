@@ -99,12 +99,13 @@ def render(results: list[dict[str, Any]]) -> str:
         notes = _notes(name) or first.get("notes")
         if notes:
             lines.append(notes + "\n")
-        lines.append("| database | ran on | measured | migrate s | reference s | build s |")
-        lines.append("| --- | --- | --- | ---: | ---: | ---: |")
+        lines.append("| database | ran on | measured | data built | migrate s | reference s | build s |")
+        lines.append("| --- | --- | --- | --- | ---: | ---: | ---: |")
         for run in runs:
             t = run.get("timings", {})
             lines.append(
-                f"| {run['database']} | {_machine(run)} | {run.get('measured_at', '')} | {t.get('migrate_s', '')} | "
+                f"| {run['database']} | {_machine(run)} | {run.get('measured_at', '')} | "
+                f"{run.get('built_at') or run.get('measured_at', '')} | {t.get('migrate_s', '')} | "
                 f"{t.get('reference_s', '')} | {t.get('build_s', '')} |"
             )
         lines.append("")

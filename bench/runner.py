@@ -40,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--docs", type=Path, default=ROOT / "docs" / "benchmarks.md", help="the report to rewrite")
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite the report")
     parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure again on the data a previous run of the same benchmark built (after a code change), keeping "
+        "that run's build figures; the database is neither recreated nor seeded",
+    )
+    parser.add_argument(
         "--postgres-url",
         default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
         help="the PostgreSQL database to (re)create and use (default %(default)s)",
@@ -76,9 +82,13 @@ def _database_url(database: str, *, name: str, args: argparse.Namespace) -> str 
     if database == "sqlite":
         args.work_dir.mkdir(parents=True, exist_ok=True)
         path = (args.work_dir / f"{name}.sqlite3").resolve()
+        if args.reuse:
+            return f"sqlite:///{path}" if path.exists() else None
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
+    if args.reuse:
+        return args.postgres_url
     problem = _recreate_postgres(args.postgres_url)
     if problem:
         print(f"note: PostgreSQL is not reachable at {args.postgres_url} ({problem}): skipping the PostgreSQL pass.")
@@ -160,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
                     str(output),
                     "--command",
                     command,
+                    *(["--reuse"] if args.reuse else []),
                 ],
                 cwd=ROOT,
                 env=env,

@@ -2,6 +2,6 @@
 
 from types import ModuleType
 
-from bench import registry
+from bench import practices, registry
 
-BENCHMARKS: dict[str, ModuleType] = {registry.NAME: registry}
+BENCHMARKS: dict[str, ModuleType] = {registry.NAME: registry, practices.NAME: practices}

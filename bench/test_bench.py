@@ -1,6 +1,6 @@
-"""The bench code cannot rot: the runner at a tiny scale (200 organisations, 5 requests a page, SQLite only, a few
-real towns instead of the full reference data), into a temporary folder. It checks the shape of the results,
-never their timings."""
+"""The bench code cannot rot: the runner at a tiny scale (200 organisations or 120 practices, a few requests a
+page, SQLite only, a few real towns instead of the full reference data), into a temporary folder. It checks the
+shape of the results, never their timings."""
 
 import json
 import subprocess
@@ -59,6 +59,52 @@ def test_the_runner_measures_every_page_and_writes_json_and_a_report(tmp_path):
     assert "| Registry list, first page | sqlite |" in report
     assert "./dev bench registry --scale 200" in report
     assert (tmp_path / "work" / "registry.sqlite3").exists()
+
+
+def test_the_practices_benchmark_runs_at_a_tiny_scale(tmp_path):
+    docs = tmp_path / "benchmarks.md"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "practices",
+            "--scale",
+            "120",
+            "--requests",
+            "3",
+            "--warmup",
+            "1",
+            "--databases",
+            "sqlite",
+            "--reference",
+            "minimal",
+            "--output-dir",
+            str(tmp_path / "results"),
+            "--work-dir",
+            str(tmp_path / "work"),
+            "--docs",
+            str(docs),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    result = json.loads((tmp_path / "results" / "practices-sqlite.json").read_text(encoding="utf-8"))
+    assert result["facts"]["practices"] == 120
+    assert result["facts"]["indexed"] == 120 and result["facts"]["indexing_per_second"] > 0
+    keys = {s["key"] for s in result["scenarios"]}
+    assert {"ru_forms", "en_two", "rare", "ru_region", "browse", "ru_forms_nofacets"} <= keys
+    for scenario in result["scenarios"]:
+        assert scenario["requests"] == 3
+        assert 0 < scenario["p50_ms"] <= scenario["p95_ms"] <= scenario["max_ms"]
+        assert scenario["queries"] > 0
+    report = docs.read_text(encoding="utf-8")
+    assert "## Best-practice bank: search with facets (`practices`)" in report
+    assert "./dev bench practices --scale 120" in report
 
 
 def test_an_unknown_benchmark_is_refused():

@@ -64,6 +64,9 @@ def _measure(scenario: Any, *, requests: int, warmup: int) -> dict[str, Any]:
         client.force_login(scenario.user)
 
     def fetch(i: int) -> tuple[int, int]:
+        if scenario.call is not None:
+            scenario.call(i)
+            return 200, 0
         response = client.get(scenario.path(i))
         body = b"".join(response.streaming_content) if response.streaming else response.content
         return response.status_code, len(body)
@@ -106,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reference", choices=["full", "minimal"], default="full")
     parser.add_argument("--output", type=Path, required=True)
     parser.add_argument("--command", default="")
+    parser.add_argument("--reuse", action="store_true", help="measure on the data a previous run built")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "localbridge.settings")
@@ -120,18 +124,31 @@ def main(argv: list[str] | None = None) -> int:
     benchmark = BENCHMARKS[args.name]
     timings: dict[str, float] = {}
 
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
-    timings["migrate_s"] = round(time.perf_counter() - started, 2)
+    previous: dict[str, Any] = {}
+    if args.reuse:
+        # The data of a previous run of the same benchmark: its build figures stand, the pages are measured again.
+        if not hasattr(benchmark, "reuse"):
+            raise SystemExit(f"--reuse: {args.name} cannot reuse its data")
+        previous = json.loads(args.output.read_text(encoding="utf-8")) if args.output.exists() else {}
+        if previous and previous.get("scale") != args.scale:
+            raise SystemExit(f"--reuse: the previous run was at scale {previous.get('scale')}, not {args.scale}")
+        timings = dict(previous.get("timings", {}))
+        reference = previous.get("reference", "load_reference (ISO 3166, shared data, GeoNames)")
+        built = benchmark.reuse(scale=args.scale, seed=args.seed, facts=previous.get("facts", {}))
+        _settle()
+    else:
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0, interactive=False)
+        timings["migrate_s"] = round(time.perf_counter() - started, 2)
 
-    started = time.perf_counter()
-    reference = _reference(args.reference)
-    timings["reference_s"] = round(time.perf_counter() - started, 2)
+        started = time.perf_counter()
+        reference = _reference(args.reference)
+        timings["reference_s"] = round(time.perf_counter() - started, 2)
 
-    started = time.perf_counter()
-    built = benchmark.build(scale=args.scale, seed=args.seed)
-    _settle()
-    timings["build_s"] = round(time.perf_counter() - started, 2)
+        started = time.perf_counter()
+        built = benchmark.build(scale=args.scale, seed=args.seed)
+        _settle()
+        timings["build_s"] = round(time.perf_counter() - started, 2)
 
     from bench.machine import load_average
 
@@ -165,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine,
         "command": args.command,
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "built_at": previous.get("built_at") or previous.get("measured_at")
+        if args.reuse
+        else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "client": "django.test.Client (in process: URL routing, middleware, views, templates, ORM; no HTTP server)",
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)

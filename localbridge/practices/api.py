@@ -93,6 +93,7 @@ class PracticeSearchOut(Schema):
     count: int
     count_exact: bool = Field(description="false when there are more results than `count` (the search stops counting)")
     facets: dict[str, list[FacetValueOut]]
+    facets_exact: bool = Field(True, description="false when the facets were counted over the first matches only")
     messages: list[str]
 
 
@@ -387,10 +388,11 @@ With `q`, the practices whose text matches every word (in any word form: «бл�
 operators) is not an error: it is ignored and `messages` says so.
 
 The response is `{{"items": [...], "count": N, "count_exact": true, "facets": {{...}}, "messages": [...]}}`;
-`count_exact` is false when there are more than `count` results (the search stops counting at a thousand).
+`count_exact` is false when there are more than `count` results (the search stops counting at 500).
 
 **`facets`** holds the counts of the matching practices by each filter, over the results as a whole (not one
-page; over the first thousand matches when there are more), so that a client can offer the next filters with
+page; over the first 500 matches when there are more, and then `facets_exact` is false), so that a client
+can offer the next filters with
 their numbers: one key per filter ({", ".join(FACETS)}), each a list of `{{"value", "label", "count"}}`, where
 `value` is what to pass as that filter's parameter (for `recommended`: "1"), the most frequent first (years: the
 latest first)."""
@@ -421,6 +423,7 @@ def practice_search(request: HttpRequest, filters: Query[PracticeFilters]) -> di
             name: [{"value": v.value, "label": v.label, "count": v.count} for v in result.facets.get(name, [])]
             for name in FACETS
         },
+        "facets_exact": result.facets_exact,
         "messages": result.messages,
     }
 

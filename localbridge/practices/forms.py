@@ -97,6 +97,7 @@ class BrowseResult:
     count: int
     count_exact: bool = True  # False: there are more than `count` results (the search stops counting)
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    facets_exact: bool = True  # False: facets were counted over the first matches only (lower bounds)
     messages: list[str] = field(default_factory=list)
     searched: bool = False  # a searchable query was given: the order is by relevance
 
@@ -135,6 +136,7 @@ def _from_search(raw: Any) -> BrowseResult:
         count=int(raw.count),
         count_exact=bool(getattr(raw, "count_exact", True)),
         facets=facets,
+        facets_exact=bool(getattr(raw, "facets_exact", True)),
         messages=[raw.message] if getattr(raw, "message", "") else [],
     )
 

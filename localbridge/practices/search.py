@@ -58,7 +58,7 @@ SCOPE = "practices"
 PER_PAGE = 20
 MAX_PER_PAGE = 100
 RANK_WINDOW = 100  # candidates ranked (PostgreSQL; SQLite ranks five times as many): see core.search.search_ranked
-COUNT_CAP = 500  # the count stops here: "more than 500 practices"
+COUNT_CAP = 500  # the count stops here: "more than 500 practices" (at most FACET_CAP: the facets count too)
 FACET_CAP = 500  # facets are counted over at most this many matching practices (+1, to know if there are more)
 REINDEX_BATCH = 500
 MAX_MUNICIPALITIES = 30  # values shown in the municipality facet
@@ -262,6 +262,7 @@ m AS MATERIALIZED (
     FROM ids JOIN practices_practice p ON p.id = ids.pk
 )
 SELECT 'total', '', COUNT(*) FROM m
+UNION ALL SELECT 'id', CAST(id AS TEXT), 1 FROM m
 UNION ALL SELECT 'country', CAST(country_id AS TEXT), COUNT(*) FROM m WHERE country_id IS NOT NULL GROUP BY country_id
 UNION ALL SELECT 'region', CAST(region_id AS TEXT), COUNT(*) FROM m WHERE region_id IS NOT NULL GROUP BY region_id
 UNION ALL SELECT 'municipality', CAST(municipality_id AS TEXT), COUNT(*) FROM m
@@ -277,18 +278,25 @@ UNION ALL SELECT 'organization_kind', o.kind, COUNT(DISTINCT m.id) FROM m
 """
 
 
-def _count_facets(ids_sql: str, params: list[Any]) -> tuple[int, dict[str, dict[str, int]]]:
+def _count_facets(
+    ids_sql: str, params: list[Any], *, full_text: bool
+) -> tuple[int, dict[str, dict[str, int]], list[int]]:
+    """How many practices `ids_sql` selects (at most FACET_CAP + 1), the facet counts over them, and their ids.
+    `full_text`: the ids come from a full-text match (search_cursor keeps PostgreSQL's planner on the GIN index)."""
     counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    ids: list[int] = []
     total = 0
-    with search_cursor() as cursor:
+    with search_cursor() if full_text else connection.cursor() as cursor:
         join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
         cursor.execute(_FACET_SQL.format(ids=ids_sql, join=join), params)
         for name, value, count in cursor.fetchall():
             if name == "total":
                 total = int(count)
+            elif name == "id":
+                ids.append(int(value))
             elif int(count) > 0:
                 counts[name][str(value)] = int(count)
-    return total, counts
+    return total, counts, ids
 
 
 def _names(model: Any, ids: Iterable[str], *, code: bool) -> dict[str, tuple[str, str]]:
@@ -379,7 +387,7 @@ def practice_search(
     per_page = max(1, min(_int(per_page) or PER_PAGE, MAX_PER_PAGE))
     offset = (page - 1) * per_page
     base = _filtered(cleaned)
-    filter_ids = base.order_by().values("pk") if cleaned else None
+    filter_ids: Iterable[int] | QuerySet[Any, Any] | None = base.order_by().values("pk") if cleaned else None
     parsed = search_parse(query)
     result = PracticeSearchResult(
         query=query,
@@ -394,38 +402,50 @@ def practice_search(
     if query.strip() and parsed.is_empty:
         result.message = _("The query has no words to search for: type a word or two from a practice.")
         return result
+    counted: int | None = None
     if not parsed.is_empty:
-        ranked = search_ranked(
-            query,
-            scope=SCOPE,
-            limit=per_page,
-            offset=offset,
-            filter_ids=filter_ids,
-            window=RANK_WINDOW,
-            count_cap=COUNT_CAP,
-        )
-        practices = _load([hit.object_id for hit in ranked.hits])
-        result.items = [
-            PracticeHit(practice=practices[hit.object_id], snippet=hit.snippet, rank=hit.rank)
-            for hit in ranked.hits
-            if hit.object_id in practices
-        ]
-        result.count, result.count_exact = ranked.total, ranked.exact
         facet_ids = search_match_sql(query, scope=SCOPE, filter_ids=filter_ids, limit=FACET_CAP + 1)
+        if facets and facet_ids is not None:
+            # The facets' statement counts the matches too (up to FACET_CAP + 1): no separate count.
+            counted, counts, matched = _count_facets(*facet_ids, full_text=True)
+            result.facets = _label_facets(counts, cleaned)
+            result.facets_exact = counted <= FACET_CAP
+            if filter_ids is not None:
+                # Rank among the matches the facets just found (all of them, or the first FACET_CAP + 1) rather
+                # than evaluate the filters again.
+                filter_ids = matched
+        if counted != 0:
+            ranked = search_ranked(
+                query,
+                scope=SCOPE,
+                limit=per_page,
+                offset=offset,
+                filter_ids=filter_ids,
+                window=RANK_WINDOW,
+                count_cap=None if counted is not None else COUNT_CAP,
+            )
+            practices = _load([hit.object_id for hit in ranked.hits])
+            result.items = [
+                PracticeHit(practice=practices[hit.object_id], snippet=hit.snippet, rank=hit.rank)
+                for hit in ranked.hits
+                if hit.object_id in practices
+            ]
+            result.count, result.count_exact = ranked.total, ranked.exact
+        if counted is not None:
+            result.count, result.count_exact = min(counted, COUNT_CAP), counted <= COUNT_CAP
     else:
         newest = base.order_by("-published_at", "-pk")
-        total = newest.values("pk")[: COUNT_CAP + 1].count()
         page_ids = list(newest.values_list("pk", flat=True)[offset : offset + per_page])
         practices = _load(page_ids)
         result.items = [PracticeHit(practice=practices[i], snippet=_summary_snippet(practices[i])) for i in page_ids]
-        result.count, result.count_exact = min(total, COUNT_CAP), total <= COUNT_CAP
-        browse_sql, browse_params = newest.values("pk")[: FACET_CAP + 1].query.sql_with_params()
-        facet_ids = browse_sql, list(browse_params)
-    if facets and facet_ids is not None:
-        sql, params = facet_ids
-        counted, counts = _count_facets(sql, list(params))
-        result.facets = _label_facets(counts, cleaned)
-        result.facets_exact = counted <= FACET_CAP
+        if facets:
+            browse_sql, browse_params = newest.values("pk")[: FACET_CAP + 1].query.sql_with_params()
+            counted, counts, _ids = _count_facets(browse_sql, list(browse_params), full_text=False)
+            result.facets = _label_facets(counts, cleaned)
+            result.facets_exact = counted <= FACET_CAP
+        else:
+            counted = newest.values("pk")[: COUNT_CAP + 1].count()
+        result.count, result.count_exact = min(counted, COUNT_CAP), counted <= COUNT_CAP
     if not result.items and not result.message and query.strip():
         result.message = _("Nothing found. Try other words or fewer filters.")
     return result

@@ -137,8 +137,9 @@ def _run_postgresql(parsed: ParsedQuery, filters: Filters, *, limit: int, offset
 # - PostgreSQL: ts_rank_cd reads each candidate's whole tsvector from TOAST (tens of µs a row). So the window is
 #   small and chosen for relevance: the first `window // 2` documents whose title or summary has every word of the
 #   query (an expression GIN index on title and summary), then the first matches anywhere up to `window`, in the
-#   index's order. The planner is told not to scan the table sequentially (with a LIMIT it would, reading every
-#   tsvector until enough match).
+#   index's order. The planner is told not to scan the table, nor walk a b-tree index, row by row: with a LIMIT it
+#   would otherwise read and test one tsvector after another until enough match (730 ms instead of 10 for a
+#   sequential scan, 60 ms for a walk of the scope index, measured), where the GIN index finds them at once.
 # Below the window (few matches), both rank every match, exactly as run() does.
 
 
@@ -173,22 +174,26 @@ def search_cursor() -> Iterator[Any]:
         return
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
         yield cursor
 
 
 def run_windowed(
-    parsed: ParsedQuery, filters: Filters, *, limit: int, offset: int, window: int, count_cap: int
+    parsed: ParsedQuery, filters: Filters, *, limit: int, offset: int, window: int, count_cap: int | None
 ) -> tuple[list[Row], int, bool]:
     """The page of the best candidates, the number of matches (up to `count_cap`) and whether that number is
-    exact (False: more than `count_cap` match)."""
+    exact (False: more than `count_cap` match). `count_cap=None`: no count (the caller counts otherwise); the
+    total returned is then -1."""
     if parsed.is_empty or not filters.scopes:
         return [], 0, True
-    count_sql, count_params = match_sql(parsed, filters, limit=count_cap + 1)
+    total = -1
     with search_cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({count_sql}) AS m", count_params)  # noqa: S608
-        total = int(cursor.fetchone()[0])
-        if total == 0 or offset >= total:
-            return [], min(total, count_cap), total <= count_cap
+        if count_cap is not None:
+            count_sql, count_params = match_sql(parsed, filters, limit=count_cap + 1)
+            cursor.execute(f"SELECT COUNT(*) FROM ({count_sql}) AS m", count_params)  # noqa: S608
+            total = int(cursor.fetchone()[0])
+            if total == 0 or offset >= total:
+                return [], min(total, count_cap), total <= count_cap
         if connection.vendor == "postgresql":
             sql, params = _ranked_postgresql(parsed, filters, window)
         else:
@@ -196,6 +201,8 @@ def run_windowed(
         cursor.execute(f"{sql} ORDER BY score DESC, id ASC LIMIT %s OFFSET %s", [*params, limit, offset])
         fetched = cursor.fetchall()
     rows = [Row(id=r[0], content_type_id=r[1], object_id=r[2], rank=float(r[3])) for r in fetched]
+    if count_cap is None:
+        return rows, -1, False
     return rows, min(total, count_cap), total <= count_cap
 
 

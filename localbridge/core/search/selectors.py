@@ -121,12 +121,13 @@ def search_ranked(
     public: bool | None = True,
     prefix: bool = False,
     window: int = 200,
-    count_cap: int = 1000,
+    count_cap: int | None = 1000,
 ) -> RankedPage:
     """search_query with a bounded cost, for large collections: only a window of about `window` candidates is
     ranked (see backends.run_windowed: the newest matches on SQLite; title and summary matches first, then others,
     on PostgreSQL) and the count stops at `count_cap` (`exact` is False beyond it). When at most `window` documents
-    match, the order is search_query's exactly. See docs/search.md ("Cost")."""
+    match, the order is search_query's exactly. `count_cap=None` skips the count (total -1), for a caller that
+    counts the matches itself (facet counts over search_match_sql). See docs/search.md ("Cost")."""
     parsed = parse_query(q, language, prefix=prefix)
     rows, total, exact = backends.run_windowed(
         parsed,
@@ -134,7 +135,7 @@ def search_ranked(
         limit=max(0, min(int(limit), MAX_LIMIT)),
         offset=max(0, int(offset)),
         window=max(1, int(window)),
-        count_cap=max(1, int(count_cap)),
+        count_cap=None if count_cap is None else max(1, int(count_cap)),
     )
     return RankedPage(hits=_hits(rows, parsed), total=total, exact=exact)
 

@@ -51,7 +51,7 @@ def test_the_search_returns_items_count_facets_and_messages(client):
     PublishedPracticeFactory(title="Двор без луж", summary="Жители убрали лужи.")
     PracticeFactory(title="Черновик")
     body = ok(client.get(URL))
-    assert set(body) == {"items", "count", "count_exact", "facets", "messages"}
+    assert set(body) == {"items", "count", "count_exact", "facets", "facets_exact", "messages"}
     assert body["count"] == 1 and body["count_exact"] is True
     item = body["items"][0]
     assert {"id", "title", "summary", "snippet", "url", "topics", "region", "organizations", "adoption_count"} <= set(
