@@ -122,6 +122,10 @@ def test_the_write_form_and_the_authors_draft_are_accessible(live_server, page, 
     assert_accessible(page)
     page.goto(base + reverse("practices:detail", args=[bank["draft"].pk]))
     page.locator(".practice-photos img").wait_for()
+    # The photo is served (permission-checked) and decodes: wait for it to load rather than read it mid-flight.
+    page.wait_for_function(
+        "() => { const img = document.querySelector('.practice-photos img'); return img && img.complete; }"
+    )
     assert page.locator(".practice-photos img").evaluate("img => img.naturalWidth") == 1
     assert_accessible(page)
 
