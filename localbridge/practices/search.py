@@ -105,7 +105,27 @@ def practice_search_entry(practice: Practice) -> SearchEntry:
         body=body,
         public=practice.status == PracticeStatus.PUBLISHED,
         updated_at=practice.updated_at,
+        facets=_facet_values(practice),
     )
+
+
+def _facet_values(practice: Practice) -> dict[str, Any]:
+    """The filter values a practice is found by (the keys of its index row): the same as _filtered() tests."""
+    return {
+        "topic": [topic.code for topic in practice.topics.all()],
+        "country": practice.country.code if practice.country else None,
+        "region": practice.region.code if practice.region else None,
+        "municipality": practice.municipality_id,
+        "organizationkind": [link.organization.kind for link in practice.organization_links.all()],
+        "year": practice.year,
+        "language": practice.language,
+        "recommended": "1" if practice.is_recommended else None,
+    }
+
+
+def _facet_filter(filters: dict[str, str]) -> dict[str, str]:
+    """The cleaned filters as the index's filter keys name them."""
+    return {name.replace("_", ""): value for name, value in filters.items()}
 
 
 def practice_search_index(practice_ids: Iterable[int]) -> int:
@@ -262,7 +282,6 @@ m AS MATERIALIZED (
     FROM ids JOIN practices_practice p ON p.id = ids.pk
 )
 SELECT 'total', '', COUNT(*) FROM m
-UNION ALL SELECT 'id', CAST(id AS TEXT), 1 FROM m
 UNION ALL SELECT 'country', CAST(country_id AS TEXT), COUNT(*) FROM m WHERE country_id IS NOT NULL GROUP BY country_id
 UNION ALL SELECT 'region', CAST(region_id AS TEXT), COUNT(*) FROM m WHERE region_id IS NOT NULL GROUP BY region_id
 UNION ALL SELECT 'municipality', CAST(municipality_id AS TEXT), COUNT(*) FROM m
@@ -278,13 +297,10 @@ UNION ALL SELECT 'organization_kind', o.kind, COUNT(DISTINCT m.id) FROM m
 """
 
 
-def _count_facets(
-    ids_sql: str, params: list[Any], *, full_text: bool
-) -> tuple[int, dict[str, dict[str, int]], list[int]]:
-    """How many practices `ids_sql` selects (at most FACET_CAP + 1), the facet counts over them, and their ids.
+def _count_facets(ids_sql: str, params: list[Any], *, full_text: bool) -> tuple[int, dict[str, dict[str, int]]]:
+    """How many practices `ids_sql` selects (at most FACET_CAP + 1) and the facet counts over them.
     `full_text`: the ids come from a full-text match (search_cursor keeps PostgreSQL's planner on the GIN index)."""
     counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-    ids: list[int] = []
     total = 0
     with search_cursor() if full_text else connection.cursor() as cursor:
         join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
@@ -292,11 +308,9 @@ def _count_facets(
         for name, value, count in cursor.fetchall():
             if name == "total":
                 total = int(count)
-            elif name == "id":
-                ids.append(int(value))
             elif int(count) > 0:
                 counts[name][str(value)] = int(count)
-    return total, counts, ids
+    return total, counts
 
 
 def _names(model: Any, ids: Iterable[str], *, code: bool) -> dict[str, tuple[str, str]]:
@@ -387,7 +401,6 @@ def practice_search(
     per_page = max(1, min(_int(per_page) or PER_PAGE, MAX_PER_PAGE))
     offset = (page - 1) * per_page
     base = _filtered(cleaned)
-    filter_ids: Iterable[int] | QuerySet[Any, Any] | None = base.order_by().values("pk") if cleaned else None
     parsed = search_parse(query)
     result = PracticeSearchResult(
         query=query,
@@ -404,23 +417,21 @@ def practice_search(
         return result
     counted: int | None = None
     if not parsed.is_empty:
-        facet_ids = search_match_sql(query, scope=SCOPE, filter_ids=filter_ids, limit=FACET_CAP + 1)
+        # With a query, the index itself filters (each practice's filter values are keys of its index row).
+        keys = _facet_filter(cleaned)
+        facet_ids = search_match_sql(query, scope=SCOPE, facets=keys, limit=FACET_CAP + 1)
         if facets and facet_ids is not None:
             # The facets' statement counts the matches too (up to FACET_CAP + 1): no separate count.
-            counted, counts, matched = _count_facets(*facet_ids, full_text=True)
+            counted, counts = _count_facets(*facet_ids, full_text=True)
             result.facets = _label_facets(counts, cleaned)
             result.facets_exact = counted <= FACET_CAP
-            if filter_ids is not None:
-                # Rank among the matches the facets just found (all of them, or the first FACET_CAP + 1) rather
-                # than evaluate the filters again.
-                filter_ids = matched
         if counted != 0:
             ranked = search_ranked(
                 query,
                 scope=SCOPE,
                 limit=per_page,
                 offset=offset,
-                filter_ids=filter_ids,
+                facets=keys,
                 window=RANK_WINDOW,
                 count_cap=None if counted is not None else COUNT_CAP,
             )
@@ -440,7 +451,7 @@ def practice_search(
         result.items = [PracticeHit(practice=practices[i], snippet=_summary_snippet(practices[i])) for i in page_ids]
         if facets:
             browse_sql, browse_params = newest.values("pk")[: FACET_CAP + 1].query.sql_with_params()
-            counted, counts, _ids = _count_facets(browse_sql, list(browse_params), full_text=False)
+            counted, counts = _count_facets(browse_sql, list(browse_params), full_text=False)
             result.facets = _label_facets(counts, cleaned)
             result.facets_exact = counted <= FACET_CAP
         else:

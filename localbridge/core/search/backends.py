@@ -16,11 +16,14 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
+from localbridge.core.search.facets import to_fts5_keys, to_tsquery_keys
 from localbridge.core.search.query import ParsedQuery, to_fts5, to_tsquery
 
 # The title and summary alone, as the expression GIN index of migration core/0003_search_head indexes them: the
 # cheap first pass of the ranking window on PostgreSQL. Must stay identical to the indexed expression.
 HEAD_VECTOR = "to_tsvector('simple'::regconfig, d.title_terms || ' ' || d.summary_terms)"
+# The filter keys, as the GIN expression index of migration core/0004_search_facets indexes them.
+FACET_VECTOR = "to_tsvector('simple'::regconfig, d.facet_terms)"
 
 WEIGHTS = {"title": 10.0, "summary": 4.0, "body": 1.0, "roots": 0.5}
 _PG_WEIGHTS = "{%s,%s,%s,%s}" % tuple(  # noqa: UP031 (ts_rank_cd takes them as {D,C,B,A}, scaled to at most 1)
@@ -37,6 +40,7 @@ class Filters:
     language: str
     ids: Iterable[int] | QuerySet | None
     exclude_id: int | None = None  # a SearchDocument id to leave out (similar documents)
+    keys: tuple[str, ...] = ()  # filter keys every document must have (facets.required_keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +63,9 @@ def _where(filters: Filters) -> tuple[list[str], list[Any]]:
     if filters.exclude_id is not None:
         clauses.append("d.id <> %s")
         params.append(filters.exclude_id)
+    if filters.keys and connection.vendor == "postgresql":  # on SQLite, part of the MATCH expression (_fts5)
+        clauses.append(f"{FACET_VECTOR} @@ to_tsquery('simple'::regconfig, %s)")
+        params.append(to_tsquery_keys(filters.keys))
     if filters.ids is not None:
         if isinstance(filters.ids, QuerySet):
             sql, sub_params = filters.ids.query.sql_with_params()
@@ -73,6 +80,19 @@ def _where(filters: Filters) -> tuple[list[str], list[Any]]:
                 clauses.append("d.object_id IN (SELECT value FROM json_each(%s))")
                 params.append(json.dumps(ids))
     return clauses, params
+
+
+def _fts5(parsed: ParsedQuery, filters: Filters) -> str:
+    """The FTS5 MATCH expression: the query, and the filter keys when there are any."""
+    expression = to_fts5(parsed)
+    if filters.keys and expression:
+        return f"({expression}) AND {to_fts5_keys(filters.keys)}"
+    return expression
+
+
+def _bm25(weights: dict[str, float]) -> str:
+    """bm25()'s column weights: the four text columns, and 0 for the filter keys (they never add to a score)."""
+    return ", ".join(str(weights[name]) for name in ("title", "summary", "body", "roots")) + ", 0.0"
 
 
 def run(parsed: ParsedQuery, filters: Filters, *, limit: int, offset: int) -> tuple[list[Row], int]:
@@ -100,7 +120,7 @@ def _fetch(select: str, count: str, params: list[Any], limit: int, offset: int) 
 
 def _run_sqlite(parsed: ParsedQuery, filters: Filters, *, limit: int, offset: int) -> tuple[list[Row], int]:
     where, params = _where(filters)
-    weights = ", ".join(str(WEIGHTS[name]) for name in ("title", "summary", "body", "roots"))
+    weights = _bm25(WEIGHTS)
     conditions = " AND ".join(["core_searchdocument_fts MATCH %s", *where])
     # CROSS JOIN makes SQLite run the full-text match first and look the rows up by id; left to itself, the planner
     # may scan the scope's rows and run the match once per row.
@@ -112,7 +132,7 @@ def _run_sqlite(parsed: ParsedQuery, filters: Filters, *, limit: int, offset: in
         f"{source} WHERE {conditions}) ORDER BY score DESC, id ASC LIMIT %s OFFSET %s"
     )
     count = f"SELECT COUNT(*) {source} WHERE {conditions}"
-    return _fetch(select, count, [to_fts5(parsed), *params], limit, offset)
+    return _fetch(select, count, [_fts5(parsed, filters), *params], limit, offset)
 
 
 def _run_postgresql(parsed: ParsedQuery, filters: Filters, *, limit: int, offset: int) -> tuple[list[Row], int]:
@@ -157,7 +177,7 @@ def match_sql(parsed: ParsedQuery, filters: Filters, *, limit: int | None = None
             "SELECT d.object_id FROM core_searchdocument_fts CROSS JOIN core_searchdocument d "  # noqa: S608
             f"ON d.id = core_searchdocument_fts.rowid WHERE core_searchdocument_fts MATCH %s AND {' AND '.join(where)}"
         )
-        params = [to_fts5(parsed), *params]
+        params = [_fts5(parsed, filters), *params]
     if limit is not None:
         sql += " LIMIT %s"
         params.append(int(limit))
@@ -208,7 +228,7 @@ def run_windowed(
 
 def _ranked_sqlite(parsed: ParsedQuery, filters: Filters, window: int) -> tuple[str, list[Any]]:
     where, params = _where(filters)
-    weights = ", ".join(str(WEIGHTS[name]) for name in ("title", "summary", "body", "roots"))
+    weights = _bm25(WEIGHTS)
     conditions = " AND ".join(["core_searchdocument_fts MATCH %s", *where])
     sql = (
         "SELECT id, content_type_id, object_id, score FROM ("  # noqa: S608
@@ -216,7 +236,7 @@ def _ranked_sqlite(parsed: ParsedQuery, filters: Filters, window: int) -> tuple[
         "FROM core_searchdocument_fts CROSS JOIN core_searchdocument d ON d.id = core_searchdocument_fts.rowid "
         f"WHERE {conditions} ORDER BY core_searchdocument_fts.rowid DESC LIMIT %s)"
     )
-    return sql, [to_fts5(parsed), *params, window]
+    return sql, [_fts5(parsed, filters), *params, window]
 
 
 def _ranked_postgresql(parsed: ParsedQuery, filters: Filters, window: int) -> tuple[str, list[Any]]:

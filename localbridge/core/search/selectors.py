@@ -4,7 +4,7 @@ query had nothing searchable in it) and search_similar ("similar practices")."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 
 from localbridge.core.search import backends
 from localbridge.core.search.analysis import language_code
+from localbridge.core.search.facets import required_keys
 from localbridge.core.search.models import SearchDocument
 from localbridge.core.search.query import Group, ParsedQuery, parse_query
 from localbridge.core.search.snippets import snippet
@@ -79,6 +80,7 @@ def search_query(
     filter_ids: Iterable[int] | QuerySet | None = None,
     public: bool | None = True,
     prefix: bool = False,
+    facets: Mapping[str, str | int] | None = None,
 ) -> tuple[list[SearchHit], int]:
     """Documents of `scope` matching every word (or quoted phrase) of `q`, best first, and their total count.
 
@@ -88,9 +90,11 @@ def search_query(
       database runs as a subquery (facets chosen by the caller).
     - `public`: True (default) only public documents, False only non-public, None both.
     - `prefix`: match the last word as a prefix too (search as you type).
+    - `facets`: keep only documents indexed with these filter values ({"region": "RU-MOS", "year": 2020}: all of
+      them; see SearchEntry.facets). Answered by the index itself, unlike `filter_ids`.
     Never raises on what the user typed; an unsearchable query returns ([], 0)."""
     parsed = parse_query(q, language, prefix=prefix)
-    filters = backends.Filters(scopes=_scopes(scope), public=public, language=language_code(language), ids=filter_ids)
+    filters = _filters(scope, language, filter_ids, public, facets)
     limit = max(0, min(int(limit), MAX_LIMIT))
     offset = max(0, int(offset))
     rows, total = backends.run(parsed, filters, limit=limit, offset=offset)
@@ -105,9 +109,19 @@ class RankedPage:
 
 
 def _filters(
-    scope: str | Sequence[str], language: str | None, filter_ids: Iterable[int] | QuerySet | None, public: bool | None
+    scope: str | Sequence[str],
+    language: str | None,
+    filter_ids: Iterable[int] | QuerySet | None,
+    public: bool | None,
+    facets: Mapping[str, str | int] | None = None,
 ) -> backends.Filters:
-    return backends.Filters(scopes=_scopes(scope), public=public, language=language_code(language), ids=filter_ids)
+    return backends.Filters(
+        scopes=_scopes(scope),
+        public=public,
+        language=language_code(language),
+        ids=filter_ids,
+        keys=required_keys(facets),
+    )
 
 
 def search_ranked(
@@ -122,6 +136,7 @@ def search_ranked(
     prefix: bool = False,
     window: int = 200,
     count_cap: int | None = 1000,
+    facets: Mapping[str, str | int] | None = None,
 ) -> RankedPage:
     """search_query with a bounded cost, for large collections: only a window of about `window` candidates is
     ranked (see backends.run_windowed: the newest matches on SQLite; title and summary matches first, then others,
@@ -131,7 +146,7 @@ def search_ranked(
     parsed = parse_query(q, language, prefix=prefix)
     rows, total, exact = backends.run_windowed(
         parsed,
-        _filters(scope, language, filter_ids, public),
+        _filters(scope, language, filter_ids, public, facets),
         limit=max(0, min(int(limit), MAX_LIMIT)),
         offset=max(0, int(offset)),
         window=max(1, int(window)),
@@ -149,11 +164,12 @@ def search_match_sql(
     public: bool | None = True,
     prefix: bool = False,
     limit: int | None = None,
+    facets: Mapping[str, str | int] | None = None,
 ) -> tuple[str, list[Any]] | None:
     """SQL (and its parameters) selecting the object ids of at most `limit` documents matching `q`, for a caller's
     aggregate query (facet counts) to use as a subquery; None when the query has nothing searchable."""
     parsed = parse_query(q, language, prefix=prefix)
-    filters = _filters(scope, language, filter_ids, public)
+    filters = _filters(scope, language, filter_ids, public, facets)
     if parsed.is_empty or not filters.scopes:
         return None
     return backends.match_sql(parsed, filters, limit=limit)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from localbridge.core.search.analysis import index_text, language_code
+from localbridge.core.search.facets import FacetValues, facet_terms
 from localbridge.core.search.models import SearchDocument
 from localbridge.core.search.registry import registered_scopes
 
@@ -34,6 +35,7 @@ _UPDATE_FIELDS = [
     "body_terms",
     "root_terms",
     "plain_text",
+    "facet_terms",
     "updated_at",
 ]
 
@@ -53,7 +55,8 @@ def plain(text: str) -> str:
 class SearchEntry:
     """What an app tells the index about one object. `language` is the ISO 639-1 code of the text (ru, en, de…);
     `scope` names the collection searched together (practices, library…); `public` objects are what anonymous
-    searches see."""
+    searches see; `facets` are the values its searches can filter on, e.g. {"region": "RU-MOS", "topic": ["sport",
+    "youth"]} (see facets.py)."""
 
     obj: models.Model
     scope: str
@@ -63,6 +66,7 @@ class SearchEntry:
     body: str = ""
     public: bool = True
     updated_at: datetime | None = None
+    facets: FacetValues = field(default_factory=dict)
 
 
 def _document(entry: SearchEntry, now: datetime) -> SearchDocument:
@@ -90,6 +94,7 @@ def _document(entry: SearchEntry, now: datetime) -> SearchDocument:
         body_terms=analysed[2].terms,
         root_terms=" ".join(a.roots for a in analysed if a.roots),
         plain_text=" ".join(part for part in (summary, body) if part)[:MAX_PLAIN_CHARS],
+        facet_terms=facet_terms(entry.facets),
         updated_at=entry.updated_at or now,
     )
 
@@ -130,6 +135,7 @@ def search_index(
     body: str = "",
     public: bool = True,
     updated_at: datetime | None = None,
+    facets: FacetValues | None = None,
     now: datetime | None = None,
 ) -> None:
     """Add `obj` to the index of `scope`, or replace what the index holds for it."""
@@ -142,6 +148,7 @@ def search_index(
         body=body,
         public=public,
         updated_at=updated_at,
+        facets=facets or {},
     )
     search_index_many([entry], now=now)
 

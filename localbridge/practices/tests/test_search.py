@@ -96,6 +96,22 @@ def test_a_renamed_topic_is_found_in_its_practices(django_capture_on_commit_call
     assert [hit.practice for hit in practice_search(q="долголетие").items] == [practice]
 
 
+def test_the_index_filters_follow_recommendation_and_edits(django_capture_on_commit_callbacks):
+    """With a query the index itself filters (each practice's filter values are keys of its row), so they must
+    follow every change of those values."""
+    practice = published("Ярмарка добрых дел", topics=["charity"], year=2022, start_year=2022)
+    moderator = UserFactory(is_staff=True)
+    assert practice_search(q="ярмарка", recommended="1").count == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        services.practice_recommend(practice=practice, actor=moderator, note="Легко повторить.", now=NOW)
+    assert titles(practice_search(q="ярмарка", recommended="1")) == ["Ярмарка добрых дел"]
+    assert titles(practice_search(q="ярмарка", topic="charity", year=2022)) == ["Ярмарка добрых дел"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.practice_unrecommend(practice=practice, actor=moderator, note="Устарело.", now=NOW)
+    assert practice_search(q="ярмарка", recommended="1").count == 0
+    assert practice_search(q="ярмарка").count == 1
+
+
 def test_reindex_rebuilds_the_scope_from_the_practices():
     published("Ярмарка добрых дел", index=False)
     PublishedPracticeFactory(title="Черновик ярмарки", status=S.DRAFT)
