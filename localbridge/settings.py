@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "localbridge.territories",
     "localbridge.organizations",
     "localbridge.practices",
+    "localbridge.contests",
     "localbridge.api",
     "localbridge.site",
 ]
