@@ -6,3 +6,6 @@ class ContestsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "localbridge.contests"
     verbose_name = _("Contests and grants")
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401  (registers the permissions)
