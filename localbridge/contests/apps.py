@@ -8,4 +8,6 @@ class ContestsConfig(AppConfig):
     verbose_name = _("Contests and grants")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  (registers the permissions)
+        from . import notifications, rules  # noqa: F401  (rules registers the permissions)
+
+        notifications.connect()
