@@ -15,6 +15,7 @@ urlpatterns = [
     path("territories/", include("localbridge.territories.urls")),
     path("organizations/", include("localbridge.organizations.urls")),
     path("practices/", include("localbridge.practices.urls")),
+    path("contests/", include("localbridge.contests.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from localbridge.accounts.api import router as accounts_router
+from localbridge.contests.api import router as contests_router
 from localbridge.organizations.api import router as organizations_router
 from localbridge.organizations.api_tos import router as tos_router
 from localbridge.practices.api import router as practices_router
@@ -29,6 +30,7 @@ api.add_router("/organizations/", organizations_router)
 api.add_router("/tos/", tos_router)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/practices/", practices_router)
+api.add_router("/contests/", contests_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str, errors: list | None = None) -> HttpResponse:

@@ -20,7 +20,6 @@ from localbridge.core.workflow import Transition, Workflow
 from localbridge.organizations.models import Organization
 from localbridge.territories.models import Country, Municipality, Region
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
 
@@ -124,9 +123,16 @@ class Contest(TimeStampedModel):
     evaluation_until = models.DateField(_("expert evaluation until"), null=True, blank=True)
     results_on = models.DateField(_("results announced on"), null=True, blank=True)
     # Money.
-    prize_pool = models.DecimalField(_("prize pool"), **MONEY, default=ZERO, validators=[MinValueValidator(ZERO)])
+    prize_pool = models.DecimalField(
+        _("prize pool"), max_digits=14, decimal_places=2, default=ZERO, validators=[MinValueValidator(ZERO)]
+    )
     max_grant = models.DecimalField(
-        _("maximum grant per application"), **MONEY, null=True, blank=True, validators=[MinValueValidator(ZERO)]
+        _("maximum grant per application"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO)],
     )
     min_cofinancing_percent = models.DecimalField(
         _("minimum co-financing, % of the project cost"),
@@ -177,7 +183,12 @@ class Nomination(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     pool = models.DecimalField(
-        _("pool of the nomination"), **MONEY, null=True, blank=True, validators=[MinValueValidator(ZERO)]
+        _("pool of the nomination"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO)],
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -337,8 +348,8 @@ class Application(TimeStampedModel):
         verbose_name=_("submitted by"),
     )
     # Totals of the budget lines, written by the services with the lines (for lists, rankings and exports).
-    total_cost = models.DecimalField(_("project cost"), **MONEY, default=ZERO)
-    grant_requested = models.DecimalField(_("grant requested"), **MONEY, default=ZERO)
+    total_cost = models.DecimalField(_("project cost"), max_digits=14, decimal_places=2, default=ZERO)
+    grant_requested = models.DecimalField(_("grant requested"), max_digits=14, decimal_places=2, default=ZERO)
     # Technical review.
     review_reason = models.CharField(_("reason"), max_length=24, choices=RejectionReason.choices, blank=True)
     review_comment = models.TextField(_("review comment"), blank=True)
@@ -421,13 +432,15 @@ class BudgetLine(models.Model):
     item = models.CharField(_("item"), max_length=300)
     unit = models.CharField(_("unit"), max_length=32, blank=True)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3, validators=[MinValueValidator(ZERO)])
-    unit_cost = models.DecimalField(_("unit cost"), **MONEY, validators=[MinValueValidator(ZERO)])
-    total = models.DecimalField(_("total"), **MONEY)
-    grant = models.DecimalField(_("grant requested"), **MONEY, default=ZERO)
-    local_budget = models.DecimalField(_("municipal or regional budget"), **MONEY, default=ZERO)
-    residents = models.DecimalField(_("residents' contributions"), **MONEY, default=ZERO)
-    sponsors = models.DecimalField(_("sponsors"), **MONEY, default=ZERO)
-    volunteer_labour = models.DecimalField(_("volunteer labour, valued"), **MONEY, default=ZERO)
+    unit_cost = models.DecimalField(
+        _("unit cost"), max_digits=14, decimal_places=2, validators=[MinValueValidator(ZERO)]
+    )
+    total = models.DecimalField(_("total"), max_digits=14, decimal_places=2)
+    grant = models.DecimalField(_("grant requested"), max_digits=14, decimal_places=2, default=ZERO)
+    local_budget = models.DecimalField(_("municipal or regional budget"), max_digits=14, decimal_places=2, default=ZERO)
+    residents = models.DecimalField(_("residents' contributions"), max_digits=14, decimal_places=2, default=ZERO)
+    sponsors = models.DecimalField(_("sponsors"), max_digits=14, decimal_places=2, default=ZERO)
+    volunteer_labour = models.DecimalField(_("volunteer labour, valued"), max_digits=14, decimal_places=2, default=ZERO)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -477,6 +490,26 @@ class ExpertStatus(models.TextChoices):
     ACCEPTED = "accepted", _("accepted")
     DECLINED = "declined", _("declined")
     REMOVED = "removed", _("removed")
+
+
+EXPERT_WORKFLOW = Workflow(
+    [
+        Transition("accept", (ExpertStatus.INVITED,), ExpertStatus.ACCEPTED, _("Accept")),
+        Transition("decline", (ExpertStatus.INVITED,), ExpertStatus.DECLINED, _("Decline")),
+        Transition(
+            "reinvite",
+            (ExpertStatus.DECLINED, ExpertStatus.REMOVED),
+            ExpertStatus.INVITED,
+            _("Invite again"),
+        ),
+        Transition(
+            "remove",
+            (ExpertStatus.INVITED, ExpertStatus.ACCEPTED, ExpertStatus.DECLINED),
+            ExpertStatus.REMOVED,
+            _("Remove"),
+        ),
+    ]
+)
 
 
 class Expert(TimeStampedModel):
@@ -576,7 +609,7 @@ class Result(models.Model):
     experts = models.PositiveSmallIntegerField(_("experts who scored"), default=0)
     spread = models.DecimalField(_("spread of experts' scores"), max_digits=6, decimal_places=2, default=ZERO)
     rank = models.PositiveIntegerField(_("rank"))
-    amount = models.DecimalField(_("amount awarded"), **MONEY, default=ZERO)
+    amount = models.DecimalField(_("amount awarded"), max_digits=14, decimal_places=2, default=ZERO)
     funded = models.BooleanField(_("funded"), default=False)
     criteria = models.JSONField(_("mean score per criterion"), default=dict, blank=True)
 

@@ -32,8 +32,33 @@ from .contests import (
     contest_set_required_documents,
     contest_update,
 )
+from .experts import (
+    assignment_add,
+    assignment_remove,
+    assignments_auto,
+    conflict_declare,
+    conflict_withdraw,
+    expert_invite,
+    expert_remove,
+    expert_respond,
+)
+from .results import results_compute
+from .scoring import assignment_complete, criterion_field, score_record, scores_record
 
 __all__ = [
+    "assignment_add",
+    "assignment_remove",
+    "assignments_auto",
+    "conflict_declare",
+    "conflict_withdraw",
+    "expert_invite",
+    "expert_remove",
+    "expert_respond",
+    "results_compute",
+    "assignment_complete",
+    "criterion_field",
+    "score_record",
+    "scores_record",
     "APPLICATION_FIELDS",
     "ATTACHMENT_TYPES",
     "CONTEST_FIELDS",

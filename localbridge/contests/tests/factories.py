@@ -155,3 +155,38 @@ def chair_of(organization, **kwargs):
 def staff_of(organization, **kwargs):
     """A user who is active staff of `organization`."""
     return MembershipFactory(organization=organization, role=MembershipRole.STAFF, **kwargs).user
+
+
+# --- helper C (read side: pages, API, exports) ---------------------------------------------------------------
+
+
+class ResultFactory(factory.django.DjangoModelFactory):
+    """A ranked application; the application is submitted and admitted, in the result's contest."""
+
+    class Meta:
+        model = "contests.Result"
+
+    contest = factory.SubFactory(ContestFactory, status=ContestStatus.FINISHED)
+    application = factory.SubFactory(
+        ApplicationFactory,
+        contest=factory.SelfAttribute("..contest"),
+        status=ApplicationStatus.ADMITTED,
+        number=factory.Sequence(lambda n: f"К-{n:04d}"),
+        total_cost=Decimal("200000.00"),
+        grant_requested=Decimal("150000.00"),
+    )
+    score = Decimal("75.50")
+    experts = 2
+    rank = factory.Sequence(lambda n: n + 1)
+    amount = Decimal("150000.00")
+    funded = True
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contests.Activity"
+
+    application = factory.SubFactory(ApplicationFactory)
+    name = "Закупка и установка скамеек"
+    starts_on = date(2026, 6, 1)
+    ends_on = date(2026, 7, 1)
