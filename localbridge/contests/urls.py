@@ -1,7 +1,7 @@
 """The contests' pages. URL names are a contract: templates, tests and other modules' links use them. The write
 pages (a contest's form, applying, review, experts, scoring) are added beside these."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -21,4 +21,7 @@ urlpatterns = [
         views.application_file,
         name="application_file",
     ),
+    # The write pages: the organiser's (urls_manage.py), the applicant's and the expert's (urls_participate.py).
+    path("", include("localbridge.contests.urls_manage")),
+    path("", include("localbridge.contests.urls_participate")),
 ]
