@@ -135,7 +135,7 @@ class Contest(TimeStampedModel):
         validators=[MinValueValidator(ZERO)],
     )
     min_cofinancing_percent = models.DecimalField(
-        _("minimum co-financing, % of the project cost"),
+        _("minimum co-financing, per cent of the project cost"),
         max_digits=5,
         decimal_places=2,
         default=ZERO,
