@@ -2,7 +2,7 @@
 
 import pytest
 
-from localbridge.core.testing.browser import browser, page  # noqa: F401  (fixtures for the browser tests)
+from localbridge.core.testing.browser import browser, new_page, page  # noqa: F401  (fixtures for the browser tests)
 
 
 @pytest.fixture(autouse=True)

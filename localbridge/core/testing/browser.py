@@ -62,3 +62,35 @@ def assert_accessible(page: object, *, allow: tuple[str, ...] = ()) -> None:
         raise AssertionError("Accessibility violations:\n" + "\n".join(lines))
     csp_violations = getattr(page, "csp_violations", [])
     assert csp_violations == [], csp_violations
+
+
+@pytest.fixture
+def new_page(browser: object) -> Iterator[object]:
+    """A factory of pages in browser contexts of their own (a person in their own browser), each watched for
+    breaches of the Content-Security-Policy: the test fails if any page broke it."""
+    contexts: list[object] = []
+    breaches: list[str] = []
+
+    def make() -> object:
+        context = browser.new_context(locale="ru-RU")  # type: ignore[attr-defined]
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.on("console", lambda m: breaches.append(m.text) if "Content Security Policy" in m.text else None)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()  # type: ignore[attr-defined]
+    assert breaches == [], breaches
+
+
+def log_in(page: object, base: str, email: str, password: str) -> None:
+    """Sign in through the log-in form and wait for the page it leads to."""
+    from django.urls import reverse
+
+    page.goto(base + reverse("account_login"))  # type: ignore[attr-defined]
+    page.fill("#id_login", email)  # type: ignore[attr-defined]
+    page.fill("#id_password", password)  # type: ignore[attr-defined]
+    with page.expect_navigation():  # type: ignore[attr-defined]
+        page.click("form.form-login button[type=submit]")  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from localbridge.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from localbridge.core.testing.browser import assert_accessible
+from localbridge.core.testing.browser import log_in as browser_log_in
 from localbridge.organizations.models import OrganizationKind
 from localbridge.organizations.tests.factories import OrganizationFactory
 from localbridge.practices import services
@@ -43,11 +44,7 @@ def offline(page):
 
 
 def log_in(page, base, user):
-    page.goto(base + reverse("account_login"))
-    page.fill("#id_login", user.email)
-    page.fill("#id_password", TEST_PASSWORD)
-    with page.expect_navigation():
-        page.click("form.form-login button[type=submit]")
+    browser_log_in(page, base, user.email, TEST_PASSWORD)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ Elements are found by ids, names and form actions rather than by visible text, s
 when the Russian translations arrive. Run by `./dev test` (pytest -m browser, with DJANGO_ALLOW_ASYNC_UNSAFE=true
 for the live server)."""
 
-from collections.abc import Iterator
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -19,6 +18,7 @@ from django.utils import timezone
 
 from localbridge.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from localbridge.core.testing.browser import assert_accessible
+from localbridge.core.testing.browser import log_in as browser_log_in
 from localbridge.organizations.models import MembershipRole, OrganizationStatus
 from localbridge.organizations.tests.factories import MembershipFactory, TosFactory
 from localbridge.practices.models import Adoption, Practice, PracticeStatus
@@ -33,33 +33,8 @@ ACTIONS = "Провели собрание, составили смету, вы�
 ADAPTATION = "Сделали то же в частном секторе: вместо асфальта — отсыпка щебнем."
 
 
-@pytest.fixture
-def new_page(browser) -> Iterator[object]:
-    """Pages in browser contexts of their own (a person in their own browser), each watched for breaches of
-    the Content-Security-Policy."""
-    contexts = []
-    breaches: list[str] = []
-
-    def make() -> object:
-        context = browser.new_context(locale="ru-RU")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.on("console", lambda m: breaches.append(m.text) if "Content Security Policy" in m.text else None)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert breaches == [], breaches
-
-
 def log_in(page, base: str, email: str) -> None:
-    page.goto(base + reverse("account_login"))
-    page.fill("#id_login", email)
-    page.fill("#id_password", TEST_PASSWORD)
-    with page.expect_navigation():
-        page.click("form.form-login button[type=submit]")
+    browser_log_in(page, base, email, TEST_PASSWORD)
 
 
 def test_a_chair_writes_a_practice_a_moderator_publishes_it_others_find_and_adopt_it(live_server, new_page):

@@ -11,7 +11,6 @@ keeps passing when the Russian translations arrive. Run by `./dev test` (pytest 
 DJANGO_ALLOW_ASYNC_UNSAFE=true for the live server)."""
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -21,6 +20,7 @@ from django.utils import timezone
 
 from localbridge.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from localbridge.core.testing.browser import assert_accessible
+from localbridge.core.testing.browser import log_in as browser_log_in
 from localbridge.organizations.models import MembershipRole, Organization
 from localbridge.organizations.tests.factories import AdministrationFactory, MembershipFactory
 from localbridge.site.management.commands.load_demo import demo_charter_pdf
@@ -33,27 +33,6 @@ CHAIR_EMAIL = "anna.petrova@example.org"
 TOS_NAME = "ТОС «Северный»"
 REMARKS = "Опишите границы территории: улицы и номера домов."
 BOUNDARIES = "Улицы Ленина и Горького, дома 1–15"
-
-
-@pytest.fixture
-def new_page(browser) -> Iterator[object]:
-    """Pages in browser contexts of their own (a person in their own browser), each watched for breaches of
-    the Content-Security-Policy."""
-    contexts = []
-    breaches: list[str] = []
-
-    def make() -> object:
-        context = browser.new_context(locale="ru-RU")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.on("console", lambda m: breaches.append(m.text) if "Content Security Policy" in m.text else None)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert breaches == [], breaches
 
 
 def status_is(page, status: str) -> None:
@@ -69,11 +48,7 @@ def move(page, action: str, *, comment: str = "") -> None:
 
 
 def log_in(page, base: str, email: str) -> None:
-    page.goto(base + reverse("account_login"))
-    page.fill("#id_login", email)
-    page.fill("#id_password", TEST_PASSWORD)
-    with page.expect_navigation():
-        page.click("form.form-login button[type=submit]")
+    browser_log_in(page, base, email, TEST_PASSWORD)
 
 
 def test_a_chair_registers_a_tos_a_reviewer_returns_then_registers_it_and_the_public_sees_it(
