@@ -142,7 +142,7 @@ class ContestForm(forms.Form):
         label=_("Maximum grant per application"), max_digits=14, decimal_places=2, min_value=0, required=False
     )
     min_cofinancing_percent = forms.DecimalField(
-        label=_("Minimum co-financing, % of the project cost"), max_digits=5, decimal_places=2, min_value=0
+        label=_("Minimum co-financing, per cent of the project cost"), max_digits=5, decimal_places=2, min_value=0
     )
     experts_per_application = forms.IntegerField(label=_("Experts per application"), min_value=1, max_value=15)
     disagreement_threshold = forms.DecimalField(
