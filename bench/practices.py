@@ -41,8 +41,8 @@ NOTES = """\
 - Build: both databases were seeded at the same time on this 2-core machine, with other work running:
   SQLite wrote the 200,000 practices in 102 s and indexed them in 476 s (420 per second); PostgreSQL in 89 s and
   600 s (333 per second). The migrate and reference figures in the table are from the previous build of the same
-  data. The searches were then measured again on that data after the last code change (browse indexes applied by
-  `migrate`; (`--reuse`), one database after the other; the load averages recorded show how busy the machine still was."""
+  data. The searches were then measured again on that data after the last code change (`--reuse`; the browse
+  indexes applied by `migrate`), one database after the other; the load averages show how busy the machine was."""
 
 # (key, label, query, filters); "{region}", "{rare}" are filled in once the data is built.
 QUERIES: list[tuple[str, str, str, dict[str, Any]]] = [

@@ -2,6 +2,6 @@
 
 from types import ModuleType
 
-from bench import practices, registry
+from bench import contests, practices, registry
 
-BENCHMARKS: dict[str, ModuleType] = {registry.NAME: registry, practices.NAME: practices}
+BENCHMARKS: dict[str, ModuleType] = {registry.NAME: registry, practices.NAME: practices, contests.NAME: contests}

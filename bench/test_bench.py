@@ -124,3 +124,46 @@ def test_percentiles_are_nearest_rank():
 
 def test_the_report_says_when_there_are_no_results():
     assert "No results yet" in render([])
+
+
+def test_the_contests_benchmark_runs_at_a_tiny_scale(tmp_path):
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "contests",
+            "--scale",
+            "60",
+            "--requests",
+            "2",
+            "--warmup",
+            "1",
+            "--databases",
+            "sqlite",
+            "--reference",
+            "minimal",
+            "--output-dir",
+            str(tmp_path / "results"),
+            "--work-dir",
+            str(tmp_path / "work"),
+            "--no-docs",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    result = json.loads((tmp_path / "results" / "contests-sqlite.json").read_text(encoding="utf-8"))
+    facts = result["facts"]
+    assert facts["applications"] == facts["results"] == 60
+    assert facts["assignments"] == 180 and facts["scores"] == 1800
+    assert {s["key"] for s in result["scenarios"]} == {
+        "assign",
+        "results_compute",
+        "results_page",
+        "results_api",
+        "organizer_applications",
+    }

@@ -34,6 +34,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from localbridge.accounts.models import User
+from localbridge.contests.demo import DEMO_EXPERTS, load_contest_demo
 from localbridge.organizations.models import (
     FoundingForm,
     Membership,
@@ -760,6 +761,7 @@ class Command(BaseCommand):
         # real mailboxes, so loading the demo sends nothing.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             result = demo_load()
+            contests = load_contest_demo(now=timezone.now(), password=DEMO_PASSWORD)
         self.stdout.write(
             f"Demo organisations: {result.organizations_created} created, {result.organizations_found} already there."
         )
@@ -767,6 +769,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo practices: {result.practices_created} created, {result.practices_found} already there."
         )
+        self.stdout.write(
+            f"Demo contests: {contests.contests_created} created, {contests.contests_found} already there "
+            f"({contests.applications_created} applications, {contests.organizations_created} organisations, "
+            f"{contests.users_created} experts created)."
+        )
         for error in result.practice_errors:  # pragma: no cover  (the corpus and the reference data disagree)
             self.stderr.write(f"Demo practice {error}")
-        self.stdout.write(f"Demo users (password “{DEMO_PASSWORD}”): " + ", ".join(u.email for u in USERS))
+        emails = [u.email for u in USERS] + [email for email, _name in DEMO_EXPERTS]
+        self.stdout.write(f"Demo users (password “{DEMO_PASSWORD}”): " + ", ".join(emails))
