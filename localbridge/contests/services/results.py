@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +19,6 @@ from .. import ranking
 from ..models import (
     ADMITTED_STATUSES,
     Application,
-    Assignment,
     Contest,
     ContestStatus,
     Expert,
@@ -48,22 +46,24 @@ def _snapshot(results: list[Result]) -> dict[str, dict[str, Any]]:
 
 def _evaluations(contest: Contest, applications: list[Application]) -> dict[int, dict[int, dict[int, Decimal]]]:
     """{application id: {expert id: {criterion id: value}}} of the evaluations that count: completed, by an
-    expert still accepted and without a conflict with the applicant."""
-    assignments = list(
-        Assignment.objects.filter(
-            application__in=applications, completed_at__isnull=False, expert__status=ExpertStatus.ACCEPTED
-        )
-        .select_related("application")
-        .prefetch_related(Prefetch("scores", queryset=Score.objects.only("assignment_id", "criterion_id", "value")))
-    )
-    blocked = expert_blocked_organizations(Expert.objects.filter(pk__in={a.expert_id for a in assignments}))
+    expert still accepted and without a conflict with the applicant. One query over the contest's scores (joins,
+    not a list of ids: a contest may have tens of thousands of assignments)."""
+    organization_of = {a.pk: a.organization_id for a in applications}
+    rows = Score.objects.filter(
+        assignment__application__contest=contest,
+        assignment__application__status__in=ADMITTED_STATUSES,
+        assignment__completed_at__isnull=False,
+        assignment__expert__status=ExpertStatus.ACCEPTED,
+    ).values_list("assignment__application_id", "assignment__expert_id", "criterion_id", "value")
     evaluations: dict[int, dict[int, dict[int, Decimal]]] = defaultdict(dict)
-    for assignment in assignments:
-        if assignment.application.organization_id in blocked.get(assignment.expert_id, frozenset()):
-            continue
-        evaluations[assignment.application_id][assignment.expert_id] = {
-            s.criterion_id: s.value for s in assignment.scores.all()
-        }
+    experts: set[int] = set()
+    for application_id, expert_id, criterion_id, value in rows.iterator(chunk_size=10_000):
+        evaluations[application_id].setdefault(expert_id, {})[criterion_id] = value
+        experts.add(expert_id)
+    blocked = expert_blocked_organizations(Expert.objects.filter(pk__in=experts))
+    for application_id, by_expert in evaluations.items():
+        for expert_id in [e for e in by_expert if organization_of.get(application_id) in blocked.get(e, frozenset())]:
+            del by_expert[expert_id]
     return evaluations
 
 
