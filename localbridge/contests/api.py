@@ -23,6 +23,8 @@ from .models import Application, Contest, ContestStatus
 
 router = Router(tags=["contests"])
 CENT = Decimal("0.01")
+RESULTS_LIMIT = 100  # lines of the ranking per request, by default
+RESULTS_MAX_LIMIT = 1000
 
 
 class _AnonymousReader:
@@ -160,6 +162,7 @@ class ResultsOut(Schema):
     pool: Money
     awarded: Money
     currency: str
+    count: int
     items: list[ResultItem]
 
 
@@ -308,15 +311,22 @@ def contest_detail(request: HttpRequest, contest_id: int) -> dict[str, Any]:
     auth=read_auth,
     summary="A contest's published results",
     description="The ranking with the amounts awarded, once the results are published; 404 before that (to "
-    "everyone). `score` is out of 100.",
+    "everyone). `score` is out of 100. `count` is the number of ranked applications; `items` are the lines "
+    f"from `offset`, at most `limit` (default {RESULTS_LIMIT}, at most {RESULTS_MAX_LIMIT}), in rank order "
+    "(nomination by nomination).",
 )
-def contest_results(request: HttpRequest, contest_id: int) -> dict[str, Any]:
+def contest_results(
+    request: HttpRequest, contest_id: int, limit: int = RESULTS_LIMIT, offset: int = 0
+) -> dict[str, Any]:
     contest = selectors.contest_get(pk=contest_id, user=_caller(request))
     if contest.status != ContestStatus.FINISHED:
         raise Http404
     summary = selectors.results_summary(contest)
+    limit = max(1, min(limit, RESULTS_MAX_LIMIT))
+    offset = max(0, offset)
     return {
         "contest": contest.pk,
+        "count": summary.ranked,
         "pool": money(summary.pool),
         "awarded": money(summary.awarded),
         "currency": summary.currency,
@@ -331,6 +341,6 @@ def contest_results(request: HttpRequest, contest_id: int) -> dict[str, Any]:
                 "amount": money(r.amount) or "0.00",
                 "funded": r.funded,
             }
-            for r in selectors.contest_results(contest)
+            for r in selectors.contest_results(contest)[offset : offset + limit]
         ],
     }

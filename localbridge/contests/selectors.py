@@ -195,6 +195,7 @@ def contest_results(contest: Contest) -> QuerySet[Result]:
     return (
         Result.objects.filter(contest=contest)
         .select_related("application", "application__organization", "nomination")
+        .defer("application__problem", "application__goals", "application__expected_results")
         .order_by("nomination__position", "nomination_id", "rank", "pk")
     )
 

@@ -180,13 +180,22 @@ def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- results ------------------------------------------------------------------------------------------------
 
 
+RESULTS_PER_PAGE = 100
+
+
 def contest_results(request: HttpRequest, pk: int) -> HttpResponse:
-    """The ranking by nomination: public once published; the organisers' preview while in "ranking"; else 404."""
+    """The ranking by nomination, a hundred lines a page (`?funded=1`: the funded projects only): public once
+    published; the organisers' preview while in "ranking"; else 404."""
     contest = selectors.contest_get(pk=pk, user=request.user)
     if not _results_visible(request.user, contest):
         raise Http404
     criteria = list(contest.criteria.all())
-    groups = exports.results_by_nomination(list(selectors.contest_results(contest)))
+    funded_only = request.GET.get("funded") == "1"
+    results = selectors.contest_results(contest)
+    if funded_only:
+        results = results.filter(funded=True)
+    page = paginate(request, results, per_page=RESULTS_PER_PAGE)
+    groups = exports.results_by_nomination(list(page.object_list))
     for group in groups:
         for result in group.results:
             result.means = selectors.criterion_means(result, criteria)  # type: ignore[attr-defined]
@@ -198,6 +207,8 @@ def contest_results(request: HttpRequest, pk: int) -> HttpResponse:
             "preview": contest.status != ContestStatus.FINISHED,
             "criteria": criteria,
             "groups": groups,
+            "page": page,
+            "funded_only": funded_only,
             "summary": selectors.results_summary(contest),
             "protocol_formats": exports.PROTOCOL_FORMATS,
         },

@@ -78,7 +78,7 @@ def test_published_results_have_the_contracted_shape(client):
     response = client.get(f"{URL}{contest.pk}/results")
     assert response.status_code == 200
     data = response.json()
-    assert set(data) == {"contest", "pool", "awarded", "currency", "items"}
+    assert set(data) == {"contest", "pool", "awarded", "currency", "count", "items"}
     assert data["contest"] == contest.pk
     assert data["pool"] == "500000.00"
     assert data["awarded"] == "300000.00"
@@ -132,3 +132,16 @@ def test_results_run_the_same_queries_however_long(client, rows, django_assert_n
     ResultFactory.create_batch(rows, contest=contest, nomination=NominationFactory(contest=contest))
     with django_assert_num_queries(8):
         assert len(client.get(f"{URL}{contest.pk}/results").json()["items"]) == rows
+
+
+def test_results_come_in_pages_with_the_count(client):
+    contest = ContestFactory(status=ContestStatus.FINISHED)
+    for rank in range(1, 6):
+        ResultFactory(contest=contest, rank=rank)
+    url = f"/api/v1/contests/{contest.pk}/results"
+    data = client.get(url, {"limit": 2, "offset": 1}).json()
+    assert data["count"] == 5
+    assert [item["rank"] for item in data["items"]] == [2, 3]
+    everything = client.get(url).json()
+    assert [item["rank"] for item in everything["items"]] == [1, 2, 3, 4, 5]
+    assert client.get(url, {"limit": 100000}).status_code == 200

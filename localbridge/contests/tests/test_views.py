@@ -173,10 +173,24 @@ def test_results_run_the_same_queries_however_long(client, rows, django_assert_n
     CriterionFactory.create_batch(3, contest=contest)
     nomination = NominationFactory(contest=contest)
     ResultFactory.create_batch(rows, contest=contest, nomination=nomination)
-    # contest (+5 prefetches), results, summary.
-    with django_assert_num_queries(8):
+    # contest (+5 prefetches), the page's count and its results, summary.
+    with django_assert_num_queries(9):
         response = client.get(reverse("contests:results", args=[contest.pk]))
     assert response.status_code == 200
+
+
+def test_results_come_a_hundred_a_page_and_the_funded_ones_on_their_own(client):
+    contest = ContestFactory(status=ContestStatus.FINISHED)
+    for rank in range(1, 121):
+        ResultFactory(contest=contest, rank=rank, funded=rank <= 10)
+    first = client.get(reverse("contests:results", args=[contest.pk]))
+    assert first.context["page"].paginator.num_pages == 2
+    assert sum(len(group.results) for group in first.context["groups"]) == 100
+    second = client.get(reverse("contests:results", args=[contest.pk]), {"page": 2})
+    assert sum(len(group.results) for group in second.context["groups"]) == 20
+    funded = client.get(reverse("contests:results", args=[contest.pk]), {"funded": "1"})
+    shown = [result for group in funded.context["groups"] for result in group.results]
+    assert [result.rank for result in shown] == list(range(1, 11))
 
 
 # --- an application -----------------------------------------------------------------------------------------
