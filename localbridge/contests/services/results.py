@@ -44,6 +44,15 @@ def _snapshot(results: list[Result]) -> dict[str, dict[str, Any]]:
     }
 
 
+def _stored_snapshot(contest: Contest) -> dict[str, dict[str, Any]]:
+    """_snapshot() of the contest's stored results, read as plain values (no model instances: thousands of rows)."""
+    rows = Result.objects.filter(contest=contest).values_list("application_id", "rank", "score", "amount", "funded")
+    return {
+        str(application_id): {"rank": rank, "score": str(score), "amount": str(amount), "funded": funded}
+        for application_id, rank, score, amount, funded in rows
+    }
+
+
 def _evaluations(contest: Contest, applications: list[Application]) -> dict[int, dict[int, dict[int, Decimal]]]:
     """{application id: {expert id: {criterion id: value}}} of the evaluations that count: completed, by an
     expert still accepted and without a conflict with the applicant. One query over the contest's scores (joins,
@@ -90,7 +99,9 @@ def results_compute(*, contest: Contest, actor: Any = None, now: datetime | None
     if not criteria:
         raise ValidationError(_("The contest has no evaluation criteria."), code="no_criteria")
     applications = list(
-        Application.objects.filter(contest=contest, status__in=ADMITTED_STATUSES).order_by("number", "pk")
+        Application.objects.filter(contest=contest, status__in=ADMITTED_STATUSES)
+        .only("pk", "organization_id", "nomination_id", "number", "submitted_at", "total_cost", "grant_requested")
+        .order_by("number", "pk")
     )
     evaluations = _evaluations(contest, applications)
     by_pk = {a.pk: a for a in applications}
@@ -123,7 +134,7 @@ def results_compute(*, contest: Contest, actor: Any = None, now: datetime | None
         tie_break=contest.tie_break,
         min_pass_score=contest.min_pass_score,
     )
-    old = list(Result.objects.filter(contest=contest))
+    old = _stored_snapshot(contest)
     Result.objects.filter(contest=contest).delete()
     rows = []
     for line in lines:
@@ -148,7 +159,7 @@ def results_compute(*, contest: Contest, actor: Any = None, now: datetime | None
         action="results_compute",
         actor=actor,
         data={
-            "old": _snapshot(old),
+            "old": old,
             "new": _snapshot(rows),
             "funded": sum(1 for r in rows if r.funded),
             "awarded": str(sum((r.amount for r in rows), ranking.ZERO)),
