@@ -40,8 +40,7 @@ def _counts() -> tuple[int, ...]:
     )
 
 
-@pytest.fixture
-def demo():
+def _load_demo() -> str:
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     return out.getvalue()
@@ -52,12 +51,12 @@ def _contest(state: str) -> Contest:
     return Contest.objects.get(title=title)
 
 
-def test_load_demo_reports_the_contests_and_the_experts(demo):
+def _load_demo_reports_the_contests_and_the_experts(demo):
     assert "Demo contests: 4 created, 0 already there" in demo
     assert "expert1@demo.localbridge.local" in demo
 
 
-def test_open_contest_accepts_applications_with_drafts_and_submitted(demo):
+def _open_contest_accepts_applications_with_drafts_and_submitted(demo):
     contest = _contest("open")
     assert contest.status == ContestStatus.ANNOUNCED
     statuses = list(contest.applications.values_list("status", flat=True))
@@ -67,7 +66,7 @@ def test_open_contest_accepts_applications_with_drafts_and_submitted(demo):
     assert "сгенерирован" in contest.rules and contest.title.endswith("(демо)")
 
 
-def test_evaluation_contest_has_admitted_applications_three_experts_and_some_scores(demo):
+def _evaluation_contest_has_admitted_applications_three_experts_and_some_scores(demo):
     contest = _contest("evaluation")
     assert contest.status == ContestStatus.EVALUATION
     assert contest.applications.filter(status__in=["admitted", "admitted_conditions"]).count() == 11
@@ -81,7 +80,7 @@ def test_evaluation_contest_has_admitted_applications_three_experts_and_some_sco
     assert not Result.objects.filter(contest=contest).exists()
 
 
-def test_conflicted_expert_is_never_assigned_to_the_applicant(demo):
+def _conflicted_expert_is_never_assigned_to_the_applicant(demo):
     for contest in Contest.objects.filter(title__in=[c.title for c in REGIONAL_COPIES]):
         conflict = Conflict.objects.get(expert__contest=contest)
         assert not Assignment.objects.filter(
@@ -89,7 +88,7 @@ def test_conflicted_expert_is_never_assigned_to_the_applicant(demo):
         ).exists()
 
 
-def test_finished_contests_have_published_results(demo):
+def _finished_contests_have_published_results(demo):
     for contest in (_contest("finished"), Contest.objects.get(title=PEACE_TITLE)):
         assert contest.status == ContestStatus.FINISHED and contest.results_published_at is not None
         results = Result.objects.filter(contest=contest)
@@ -99,7 +98,7 @@ def test_finished_contests_have_published_results(demo):
         assert all(r.experts > 0 for r in results)
 
 
-def test_international_contest_has_nominations_and_applicants_of_seven_countries(demo):
+def _international_contest_has_nominations_and_applicants_of_seven_countries(demo):
     contest = Contest.objects.get(title=PEACE_TITLE)
     assert contest.nominations.count() == 3
     assert contest.applications.count() == 12
@@ -108,19 +107,34 @@ def test_international_contest_has_nominations_and_applicants_of_seven_countries
     assert all(contest.applications.values_list("organization__is_generated", flat=True))
 
 
-def test_budgets_are_split_by_source_with_cofinancing(demo):
+def _budgets_are_split_by_source_with_cofinancing(demo):
     for application in Application.objects.filter(contest__title__in=[c.title for c in REGIONAL_COPIES]):
         assert 0 < application.grant_requested <= application.contest.max_grant
         assert application.cofinancing_percent >= 10
 
 
-def test_demo_experts_can_sign_in_with_the_demo_password(demo):
+def _demo_experts_can_sign_in_with_the_demo_password(demo):
     for email, _name in DEMO_EXPERTS:
         assert User.objects.get(email=email).check_password("localbridge-demo")
 
 
-def test_second_run_creates_nothing(demo):
+def _second_run_creates_nothing(demo):
     before = _counts()
     summary = load_contest_demo()
     assert (summary.contests_created, summary.contests_found, summary.applications_created) == (0, 4, 0)
     assert _counts() == before
+
+
+def test_the_demo_loads_its_contests_in_their_stages_and_a_second_run_adds_nothing():
+    """One test, one load of the whole demo (reference data, organisations, practices, contests: tens of seconds),
+    then every check of it in turn."""
+    demo = _load_demo()
+    _load_demo_reports_the_contests_and_the_experts(demo)
+    _open_contest_accepts_applications_with_drafts_and_submitted(demo)
+    _evaluation_contest_has_admitted_applications_three_experts_and_some_scores(demo)
+    _conflicted_expert_is_never_assigned_to_the_applicant(demo)
+    _finished_contests_have_published_results(demo)
+    _international_contest_has_nominations_and_applicants_of_seven_countries(demo)
+    _budgets_are_split_by_source_with_cofinancing(demo)
+    _demo_experts_can_sign_in_with_the_demo_password(demo)
+    _second_run_creates_nothing(demo)
