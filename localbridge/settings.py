@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "localbridge.organizations",
     "localbridge.practices",
     "localbridge.contests",
+    "localbridge.participation",
     "localbridge.api",
     "localbridge.site",
 ]
