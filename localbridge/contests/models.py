@@ -609,6 +609,9 @@ class Result(models.Model):
     experts = models.PositiveSmallIntegerField(_("experts who scored"), default=0)
     spread = models.DecimalField(_("spread of experts' scores"), max_digits=6, decimal_places=2, default=ZERO)
     rank = models.PositiveIntegerField(_("rank"))
+    # The line's place in the published list (nomination groups in order, each by rank), written by the ranking
+    # so that pages read a slice of an index instead of sorting the whole contest.
+    position = models.PositiveIntegerField(_("position in the list"), default=0)
     amount = models.DecimalField(_("amount awarded"), max_digits=14, decimal_places=2, default=ZERO)
     funded = models.BooleanField(_("funded"), default=False)
     criteria = models.JSONField(_("mean score per criterion"), default=dict, blank=True)
@@ -620,6 +623,7 @@ class Result(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["contest", "nomination", "rank"], name="contests_result_unique_rank"),
         ]
+        indexes = [models.Index(fields=["contest", "position"], name="contests_result_position")]
 
     def __str__(self) -> str:
         return f"{self.rank}. {self.application}"

@@ -189,14 +189,14 @@ class ResultsSummary:
 
 
 def contest_results(contest: Contest) -> QuerySet[Result]:
-    """The contest's ranking: nomination by nomination (in their order; without nomination first), by rank, each
-    row with its application, applicant and nomination (one query). Whether the caller may see it is the
+    """The contest's ranking in the order the ranking wrote it (Result.position: nomination groups, each by
+    rank), each row with its application, applicant and nomination (one query). Whether the caller may see it is the
     caller's check (published results, or an organiser's preview)."""
     return (
         Result.objects.filter(contest=contest)
         .select_related("application", "application__organization", "nomination")
         .defer("application__problem", "application__goals", "application__expected_results")
-        .order_by("nomination__position", "nomination_id", "rank", "pk")
+        .order_by("position", "rank", "pk")
     )
 
 

@@ -137,7 +137,7 @@ def results_compute(*, contest: Contest, actor: Any = None, now: datetime | None
     old = _stored_snapshot(contest)
     Result.objects.filter(contest=contest).delete()
     rows = []
-    for line in lines:
+    for position, line in enumerate(lines, start=1):
         aggregate = aggregates[line.entry.key]  # type: ignore[index]
         rows.append(
             Result(
@@ -148,6 +148,7 @@ def results_compute(*, contest: Contest, actor: Any = None, now: datetime | None
                 experts=aggregate.experts,
                 spread=aggregate.spread,
                 rank=line.rank,
+                position=position,
                 amount=line.amount,
                 funded=line.funded,
                 criteria={str(key): str(value) for key, value in aggregate.by_criterion.items()},

@@ -114,12 +114,12 @@ def test_application_counts_give_every_status():
     assert counts[ApplicationStatus.ADMITTED] == 0
 
 
-def test_results_come_by_nomination_then_rank_with_the_summary():
+def test_results_come_in_the_order_the_ranking_wrote_with_the_summary():
     contest = ContestFactory(status=ContestStatus.FINISHED, prize_pool=Decimal("500000"))
     first, second = NominationFactory(contest=contest, position=1), NominationFactory(contest=contest, position=2)
-    b2 = ResultFactory(contest=contest, nomination=second, rank=1, amount=Decimal("100000"))
-    a2 = ResultFactory(contest=contest, nomination=first, rank=2, amount=Decimal("0"), funded=False)
-    a1 = ResultFactory(contest=contest, nomination=first, rank=1, amount=Decimal("200000.5"))
+    b2 = ResultFactory(contest=contest, nomination=second, rank=1, position=3, amount=Decimal("100000"))
+    a2 = ResultFactory(contest=contest, nomination=first, rank=2, position=2, amount=Decimal("0"), funded=False)
+    a1 = ResultFactory(contest=contest, nomination=first, rank=1, position=1, amount=Decimal("200000.5"))
     assert list(selectors.contest_results(contest)) == [a1, a2, b2]
     summary = selectors.results_summary(contest)
     assert summary.pool == Decimal("500000.00")

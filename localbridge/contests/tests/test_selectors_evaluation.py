@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from localbridge.accounts.tests.factories import UserFactory
 from localbridge.contests.models import ApplicationStatus, ContestStatus, ExpertStatus
@@ -101,7 +102,8 @@ def test_scores_visible_to_an_expert_after_evaluation_others_anonymised(board):
     contest, experts, _calm, torn = board
     contest.status = ContestStatus.RANKING
     contest.save()
-    visible = scores_visible_to(experts[0].user, torn)
+    with translation.override("en"):
+        visible = scores_visible_to(experts[0].user, torn)
     assert [v.own for v in visible] == [True, False, False]
     assert [v.expert for v in visible[1:]] == [None, None]
     assert [v.label for v in visible[1:]] == ["Expert 1", "Expert 2"]

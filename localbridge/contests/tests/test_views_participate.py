@@ -234,7 +234,7 @@ def test_a_budget_that_does_not_add_up_is_refused_beside_its_line_and_changes_no
     assert response.status_code == 400
     rows = response.context["rows"]
     assert not rows[0]["form"].errors
-    assert "add up to" in str(rows[1]["form"].non_field_errors())
+    assert "5000.00" in str(rows[1]["form"].non_field_errors())  # "the sources add up to 5000.00, not to …"
     assert 'class="line-errors"' in response.content.decode()
     draft.refresh_from_db()
     assert draft.version == 1
