@@ -274,6 +274,14 @@ CONTENT_SECURITY_POLICY = {
 TOS_REVIEW_DAYS = int(os.environ.get("TOS_REVIEW_DAYS", "30"))
 # ТОС participants are residents aged 16 or more (DOMAIN.md, "ТОС").
 TOS_MIN_PARTICIPANT_AGE = int(os.environ.get("TOS_MIN_PARTICIPANT_AGE", "16"))
+
+# Resident participation (DOMAIN.md: "Initiative projects", "Surveys and hearings"; typical values, local acts vary).
+PARTICIPATION_SUPPORT_THRESHOLD = int(os.environ.get("PARTICIPATION_SUPPORT_THRESHOLD", "10"))  # a group of 10
+PARTICIPATION_ANSWER_DAYS = int(os.environ.get("PARTICIPATION_ANSWER_DAYS", "30"))  # the administration's answer
+SURVEY_NOTICE_DAYS = int(os.environ.get("SURVEY_NOTICE_DAYS", "10"))
+HEARING_NOTICE_DAYS = int(os.environ.get("HEARING_NOTICE_DAYS", "20"))
+HEARING_PROPOSAL_DAYS = int(os.environ.get("HEARING_PROPOSAL_DAYS", "5"))
+HEARING_MIN_AGE = int(os.environ.get("HEARING_MIN_AGE", "18"))
 # The public address, for links in e-mails sent outside a request.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SHARED_DATA_DIR = Path(os.environ.get("LOCALBRIDGE_SHARED_DATA", BASE_DIR.parent / "shared" / "data"))

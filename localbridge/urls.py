@@ -16,6 +16,7 @@ urlpatterns = [
     path("organizations/", include("localbridge.organizations.urls")),
     path("practices/", include("localbridge.practices.urls")),
     path("contests/", include("localbridge.contests.urls")),
+    path("participation/", include("localbridge.participation.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

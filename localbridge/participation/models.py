@@ -491,9 +491,9 @@ class Question(models.Model):
 
 
 class SurveyResponse(models.Model):
-    """One respondent's answers. `respondent_key` is unique per survey ("u<user id>" for identified and for
-    anonymous surveys alike, so nobody answers twice; for an anonymous survey the answers keep no link to it:
-    `user` stays empty)."""
+    """One respondent's answers. `respondent_key` is unique per survey, so nobody answers twice: "u<user id>" for
+    an identified survey; for an anonymous one "a" + a keyed hash of the survey and the user (services/surveys.py),
+    and `user` stays empty, so the database alone does not say whose answers they are."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses", verbose_name=_("survey"))
     user = models.ForeignKey(
