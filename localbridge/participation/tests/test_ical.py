@@ -45,7 +45,7 @@ def test_a_hearing_as_an_icalendar_event():
     assert fields["DTSTAMP"] == "20260601T090000Z"
     assert fields["DTSTART"] == "20260701T150000Z"
     assert fields["DTEND"] == "20260701T170000Z"  # two hours by default
-    assert fields["SUMMARY"] == "public hearing: Устав\\, изменения\\; 2026"
+    assert fields["SUMMARY"] == "публичные слушания: Устав\\, изменения\\; 2026"  # the kind in the interface language
     assert fields["LOCATION"] == "ул. Ленина\\, 1\\, актовый зал"
     assert fields["URL"] == "https://example.org/participation/hearings/1/"
     assert fields["DESCRIPTION"].startswith("Строка один\\nСтрока два")

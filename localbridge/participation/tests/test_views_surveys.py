@@ -112,7 +112,7 @@ def test_the_builder_is_the_staffs(client):
         },
     )
     assert response.status_code == 400
-    assert "Give at least two options" in response.content.decode()
+    assert "Укажите не менее двух вариантов" in response.content.decode()  # Russian by default
 
 
 def _fill(survey, n_questions, n_responses):

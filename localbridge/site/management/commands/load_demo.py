@@ -17,7 +17,11 @@ no e-mail (the demo addresses are not real mailboxes).
 Demo practices (localbridge/practices/fixtures/demo_practices.json) are invented and marked generated. They are
 loaded after the organisations through the practices' import service (localbridge/practices/importing.py): each
 is created, sent to moderation and published by the system account, with its audit trail and search index. Every
-record has an external id, so a second run adds nothing."""
+record has an external id, so a second run adds nothing.
+
+The demo contests (localbridge/contests/demo.py) and the demo participation in Blagoveshchensk (residents,
+proposals, votes, a survey, hearings: localbridge/participation/demo.py) follow, made through their services and
+looked up by title first."""
 
 import io
 from dataclasses import dataclass, field
@@ -58,6 +62,7 @@ from localbridge.organizations.services import (
     tos_submit,
     tos_update,
 )
+from localbridge.participation.demo import DEMO_RESIDENTS, load_participation_demo
 from localbridge.practices.importing import practices_import, read_records
 from localbridge.territories import selectors as territory_selectors
 from localbridge.territories.models import Country, Municipality, Region
@@ -762,6 +767,7 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             result = demo_load()
             contests = load_contest_demo(now=timezone.now(), password=DEMO_PASSWORD)
+            participation = load_participation_demo(now=timezone.now(), password=DEMO_PASSWORD)
         self.stdout.write(
             f"Demo organisations: {result.organizations_created} created, {result.organizations_found} already there."
         )
@@ -774,7 +780,14 @@ class Command(BaseCommand):
             f"({contests.applications_created} applications, {contests.organizations_created} organisations, "
             f"{contests.users_created} experts created)."
         )
+        self.stdout.write(
+            f"Demo participation in Blagoveshchensk: {participation.created} created, {participation.found} already "
+            f"there ({participation.proposals_created} proposals, {participation.votes_created} votes, "
+            f"{participation.ballots_created} ballots, {participation.surveys_created} surveys, "
+            f"{participation.hearings_created} hearings, {participation.users_created} residents created)."
+        )
         for error in result.practice_errors:  # pragma: no cover  (the corpus and the reference data disagree)
             self.stderr.write(f"Demo practice {error}")
         emails = [u.email for u in USERS] + [email for email, _name in DEMO_EXPERTS]
+        emails += [spec[0] for spec in DEMO_RESIDENTS]
         self.stdout.write(f"Demo users (password “{DEMO_PASSWORD}”): " + ", ".join(emails))
