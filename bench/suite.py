@@ -2,6 +2,8 @@
 
 from types import ModuleType
 
-from bench import contests, practices, registry
+from bench import contests, participation, participation_100k, practices, registry
 
-BENCHMARKS: dict[str, ModuleType] = {registry.NAME: registry, practices.NAME: practices, contests.NAME: contests}
+BENCHMARKS: dict[str, ModuleType] = {
+    module.NAME: module for module in (registry, practices, contests, participation, participation_100k)
+}

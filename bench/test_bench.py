@@ -167,3 +167,44 @@ def test_the_contests_benchmark_runs_at_a_tiny_scale(tmp_path):
         "results_api",
         "organizer_applications",
     }
+
+
+def test_the_participation_benchmark_runs_at_a_tiny_scale(tmp_path):
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "participation",
+            "--scale",
+            "300",
+            "--requests",
+            "2",
+            "--warmup",
+            "1",
+            "--databases",
+            "sqlite",
+            "--reference",
+            "minimal",
+            "--output-dir",
+            str(tmp_path / "results"),
+            "--work-dir",
+            str(tmp_path / "work"),
+            "--no-docs",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    result = json.loads((tmp_path / "results" / "participation-sqlite.json").read_text(encoding="utf-8"))
+    facts = result["facts"]
+    assert facts["proposals"] == 300 and facts["vote_projects"] == 30
+    assert facts["supports_of_the_measured_proposal"] == 5000 and facts["comments_of_the_measured_proposal"] == 200
+    keys = {s["key"] for s in result["scenarios"]}
+    assert {"list", "list_supported", "list_closest", "list_deadline", "list_page50", "proposal", "map"} <= keys
+    assert {"map_bbox", "vote", "ballot"} <= keys
+    pages = [s for s in result["scenarios"] if s["key"] != "map_cached"]
+    assert all(s["queries"] > 0 for s in pages)

@@ -215,6 +215,10 @@ class Proposal(Eligibility, TimeStampedModel):
             models.Index(fields=["municipality", "status", "-published_at"], name="participation_proposal_new"),
             models.Index(fields=["municipality", "status", "-supports_count"], name="participation_proposal_top"),
             models.Index(fields=["status", "answer_due"], name="participation_proposal_due"),
+            # The public list of one municipality, newest or most supported first, walked in order (drafts are
+            # skipped on the way): no sort of all its proposals.
+            models.Index(fields=["municipality", "published_at", "id"], name="participation_proposal_m_pub"),
+            models.Index(fields=["municipality", "supports_count", "id"], name="participation_proposal_m_sup"),
         ]
 
     def __str__(self) -> str:

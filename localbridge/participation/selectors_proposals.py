@@ -105,7 +105,9 @@ def proposal_list(
         ).order_by("collecting_first", "remaining", "-pk")
     if sort == "deadline":
         return proposals.order_by(F("answer_due").asc(nulls_last=True), "-pk")
-    return proposals.order_by(F("published_at").desc(nulls_last=True), "-pk")
+    # Every published proposal has `published_at` (drafts, which lack it, are not listed): a plain descending
+    # order, which the (municipality, published_at, id) index gives without sorting.
+    return proposals.order_by("-published_at", "-pk")
 
 
 def proposal_get(*, pk: int, user: Any) -> Proposal:
@@ -168,7 +170,7 @@ def proposal_map_points(*, municipality: int | None, bbox: str | None = None) ->
     """[[id, lat, lon, status], …] of published proposals with a point, at most MAP_CAP, newest first; by a
     bounding box when given. A municipality's whole set is cached for a minute."""
     box = _bbox(bbox)
-    key = f"participation:proposal-map:{municipality or 'all'}:{box or ''}"
+    key = f"participation:proposal-map:{municipality or 'all'}:{','.join(map(str, box)) if box else ''}"
     cached = cache.get(key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
