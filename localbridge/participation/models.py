@@ -5,12 +5,14 @@ constraints. Money is Decimal. See docs/participation.md; the pure participatory
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from localbridge.core.models import TimeStampedModel
@@ -207,6 +209,25 @@ class Proposal(Eligibility, TimeStampedModel):
     answer_due = models.DateField(_("answer due"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_comment = models.TextField(_("decision"), blank=True)
+    # Sort keys the list's sorts read from an index (computed by the database, never written by the code):
+    # "closest to the threshold" — proposals collecting supports first, then by the supports still missing; and
+    # "answer deadline" — the earliest first, proposals without a deadline last.
+    closeness = models.GeneratedField(
+        expression=Case(When(status="collecting", then=Value(0)), default=Value(1_000_000_000))
+        + Case(
+            When(supports_count__lt=F("support_threshold"), then=F("support_threshold") - F("supports_count")),
+            default=Value(0),
+        ),
+        output_field=models.BigIntegerField(),
+        db_persist=True,
+        verbose_name=_("supports missing (sort key)"),
+    )
+    deadline_key = models.GeneratedField(
+        expression=Coalesce(F("answer_due"), Value(date(9999, 12, 31))),
+        output_field=models.DateField(),
+        db_persist=True,
+        verbose_name=_("answer due (sort key)"),
+    )
 
     class Meta:
         verbose_name = _("initiative proposal")
@@ -219,6 +240,8 @@ class Proposal(Eligibility, TimeStampedModel):
             # skipped on the way): no sort of all its proposals.
             models.Index(fields=["municipality", "published_at", "id"], name="participation_proposal_m_pub"),
             models.Index(fields=["municipality", "supports_count", "id"], name="participation_proposal_m_sup"),
+            models.Index(fields=["municipality", "closeness", "-id"], name="participation_proposal_m_close"),
+            models.Index(fields=["municipality", "deadline_key", "-id"], name="participation_proposal_m_due"),
         ]
 
     def __str__(self) -> str:

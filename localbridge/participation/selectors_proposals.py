@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from localbridge.organizations.models import Membership, MembershipRole, OrganizationKind
@@ -90,21 +90,11 @@ def proposal_list(
     if sort == "supported":
         return proposals.order_by("-supports_count", "-pk")
     if sort == "closest":
-        return proposals.annotate(
-            collecting_first=Case(
-                When(status=ProposalStatus.COLLECTING, then=Value(0)), default=Value(1), output_field=IntegerField()
-            ),
-            remaining=Case(
-                When(
-                    supports_count__lt=F("support_threshold"),
-                    then=F("support_threshold") - F("supports_count"),
-                ),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-        ).order_by("collecting_first", "remaining", "-pk")
+        # Collecting first, then by the supports still missing: the generated column Proposal.closeness, indexed.
+        return proposals.order_by("closeness", "-pk")
     if sort == "deadline":
-        return proposals.order_by(F("answer_due").asc(nulls_last=True), "-pk")
+        # The earliest answer date first, none last: the generated column Proposal.deadline_key, indexed.
+        return proposals.order_by("deadline_key", "-pk")
     # Every published proposal has `published_at` (drafts, which lack it, are not listed): a plain descending
     # order, which the (municipality, published_at, id) index gives without sorting.
     return proposals.order_by("-published_at", "-pk")
