@@ -87,6 +87,9 @@ def proposal_map(request: HttpRequest) -> JsonResponse:
 # --- one proposal ----------------------------------------------------------------------------------------------
 
 
+COMMENTS_PER_PAGE = 50
+
+
 def _detail(
     request: HttpRequest, proposal: Proposal, *, comment_form: CommentForm | None = None, status: int = 200
 ) -> HttpResponse:
@@ -98,13 +101,16 @@ def _detail(
     if proposal.status == ProposalStatus.COLLECTING and not supported:
         refusals = [m for e in eligibility_errors(user, proposal, now) for m in e.messages]
     _mark([proposal], now)
+    # Fifty comments a page, the oldest first: a proposal may gather hundreds.
+    comments = paginate(request, selectors.proposal_comments(proposal, show_hidden=manages), per_page=COMMENTS_PER_PAGE)
     return render(
         request,
         "participation/proposals/proposal_detail.html",
         {
             "proposal": proposal,
             "description_html": render_markdown(proposal.description),
-            "comments": list(selectors.proposal_comments(proposal, show_hidden=manages)),
+            "comments": comments,
+            "page": comments,
             "comment_form": comment_form or CommentForm(),
             "manages": manages,
             "is_author": user.has_perm("participation.change_proposal", proposal),
@@ -158,7 +164,7 @@ def proposal_comment(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def comment_hide(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
     proposal = selectors.proposal_get(pk=pk, user=request.user)
-    comment = next((c for c in selectors.proposal_comments(proposal, show_hidden=True) if c.pk == comment_pk), None)
+    comment = selectors.proposal_comments(proposal, show_hidden=True).filter(pk=comment_pk).first()
     if comment is None:
         raise Http404
     hidden = request.POST.get("hidden", "1") != "0"

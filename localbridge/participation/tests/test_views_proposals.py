@@ -169,11 +169,20 @@ def test_the_page_runs_the_same_queries_however_many_comments_and_supports(clien
     SupportFactory.create_batch(rows, proposal=proposal)
     resident = ResidentFactory(residence=proposal.municipality)
     client.force_login(resident)
-    # proposal, session, user, municipal staff?, supported?, residence (eligibility), comments, the base
-    # template's permission checks (staff membership, two of Django's permission tables).
-    with django_assert_num_queries(10):
+    # proposal, session, user, municipal staff?, supported?, residence (eligibility), the comments' count and
+    # page, the base template's permission checks (staff membership, two of Django's permission tables).
+    with django_assert_num_queries(11):
         response = client.get(_detail(proposal))
     assert response.status_code == 200
+
+
+def test_comments_come_fifty_a_page_the_oldest_first(client):
+    proposal = ProposalFactory()
+    comments = CommentFactory.create_batch(60, proposal=proposal)
+    first = client.get(_detail(proposal))
+    assert [c.pk for c in first.context["comments"]] == [c.pk for c in comments[:50]]
+    second = client.get(_detail(proposal), {"page": 2})
+    assert [c.pk for c in second.context["comments"]] == [c.pk for c in comments[50:]]
 
 
 # --- the draft's form ------------------------------------------------------------------------------------------
