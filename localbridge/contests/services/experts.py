@@ -13,6 +13,10 @@ from django.utils.translation import gettext as _
 
 from localbridge.core.audit import audit_record
 from localbridge.core.events import emit
+from localbridge.core.services import actor_id as _actor_id
+from localbridge.core.services import field_error as _error
+from localbridge.core.services import lock_row as _lock
+from localbridge.core.services import require_perm as _require
 from localbridge.organizations.models import Organization
 
 from ..assignment import AssignmentImpossible, assign
@@ -37,24 +41,7 @@ EXPERT_STAGES = (ContestStatus.DRAFT, ContestStatus.ANNOUNCED, ContestStatus.REV
 ASSIGNMENT_STAGES = (ContestStatus.REVIEW, ContestStatus.EVALUATION)
 
 
-# --- helpers (private; the same as services/common.py's, to be merged) ----------------------------------------
-
-
-def _actor_id(actor: Any) -> int | None:
-    return actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
-def _require(actor: Any, permission: str, obj: Any = None) -> None:
-    if actor is None or not actor.has_perm(permission, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-def _lock(obj: Any) -> None:
-    obj.refresh_from_db(from_queryset=type(obj).objects.select_for_update())
-
-
-def _error(field: str, message: str, code: str, params: dict[str, Any] | None = None) -> ValidationError:
-    return ValidationError({field: [ValidationError(message, code=code, params=params)]})
+# --- helpers -----------------------------------------------------------------------------------------------------
 
 
 def _require_stage(contest: Contest, stages: tuple[str, ...]) -> None:

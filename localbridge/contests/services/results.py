@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from localbridge.core.audit import audit_record
+from localbridge.core.services import lock_row as _lock
 
 from .. import ranking
 from ..models import (
@@ -31,10 +32,6 @@ from ..selectors_evaluation import criteria_specs, expert_blocked_organizations
 
 # Stages in which the ranking may be (re)computed: when evaluation closes, and while the commission decides.
 RESULTS_STAGES = (ContestStatus.EVALUATION, ContestStatus.RANKING)
-
-
-def _lock(obj: Any) -> None:
-    obj.refresh_from_db(from_queryset=type(obj).objects.select_for_update())
 
 
 def _snapshot(results: list[Result]) -> dict[str, dict[str, Any]]:

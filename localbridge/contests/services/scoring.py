@@ -14,29 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from localbridge.core.audit import audit_record
+from localbridge.core.services import FieldErrors as _Errors
+from localbridge.core.services import lock_row as _lock
 
 from ..models import ADMITTED_STATUSES, Assignment, ContestStatus, Criterion, ExpertStatus, Score
 
 SCORE_PLACES = Decimal("0.01")
 
 
-# --- helpers (private; the same as services/common.py's, to be merged) ----------------------------------------
-
-
-class _Errors:
-    def __init__(self) -> None:
-        self.errors: dict[str, list[ValidationError]] = {}
-
-    def add(self, field: str, message: str, code: str) -> None:
-        self.errors.setdefault(field, []).append(ValidationError(message, code=code))
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
-
-
-def _lock(obj: Any) -> None:
-    obj.refresh_from_db(from_queryset=type(obj).objects.select_for_update())
+# --- helpers -----------------------------------------------------------------------------------------------------
 
 
 def criterion_field(criterion_id: int) -> str:

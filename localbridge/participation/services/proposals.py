@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -28,6 +28,12 @@ from django.utils.translation import gettext as _
 
 from localbridge.core.audit import audit_record
 from localbridge.core.events import emit
+from localbridge.core.services import FieldErrors as _Errors
+from localbridge.core.services import actor_id as _actor_id
+from localbridge.core.services import clean_text as _text
+from localbridge.core.services import lock_row as _lock
+from localbridge.core.services import one_line as _one_line
+from localbridge.core.services import require_perm as _require
 from localbridge.organizations.models import Organization, OrganizationKind
 from localbridge.organizations.rules import is_chair
 from localbridge.participation.eligibility import eligibility_errors
@@ -116,42 +122,6 @@ class ProposalCommented:
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------
-
-
-def _actor_id(actor: Any) -> int | None:
-    return actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
-def _require(actor: Any, permission: str, obj: Any = None) -> None:
-    if actor is None or not actor.has_perm(permission, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-class _Errors:
-    def __init__(self) -> None:
-        self.errors: dict[str, list[ValidationError]] = {}
-
-    def add(self, field: str, message: str, code: str) -> None:
-        self.errors.setdefault(field, []).append(ValidationError(message, code=code))
-
-    def __bool__(self) -> bool:
-        return bool(self.errors)
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
-
-
-def _lock(obj: Any) -> None:
-    obj.refresh_from_db(from_queryset=type(obj).objects.select_for_update())
-
-
-def _one_line(value: Any) -> str:
-    return " ".join(str(value or "").split())
-
-
-def _text(value: Any) -> str:
-    return str(value or "").replace("\r\n", "\n").strip()
 
 
 def _decimal(value: Any) -> Decimal | None:

@@ -16,13 +16,18 @@ from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from localbridge.core.audit import audit_record
 from localbridge.core.events import emit
+from localbridge.core.services import FieldErrors as _Errors
+from localbridge.core.services import actor_id as _actor_id
+from localbridge.core.services import lock_row as _lock
+from localbridge.core.services import one_line as _one_line
+from localbridge.core.services import require_perm as _require
 from localbridge.organizations.models import Organization, OrganizationKind
 from localbridge.organizations.rules import user_is_municipal_staff
 from localbridge.participation.models import Residency, ResidencyCode, ResidencyMethod, ResidencyStatus
@@ -80,40 +85,6 @@ class CodesGenerated:
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------
-
-
-def _actor_id(actor: Any) -> int | None:
-    return actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
-def _require(actor: Any, permission: str, obj: Any = None) -> None:
-    if actor is None or not actor.has_perm(permission, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-class _Errors:
-    """Field errors gathered before anything is written, raised together."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, list[ValidationError]] = {}
-
-    def add(self, field: str, message: str, code: str) -> None:
-        self.errors.setdefault(field, []).append(ValidationError(message, code=code))
-
-    def __bool__(self) -> bool:
-        return bool(self.errors)
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
-
-
-def _lock(obj: Any) -> None:
-    obj.refresh_from_db(from_queryset=type(obj).objects.select_for_update())
-
-
-def _one_line(value: Any) -> str:
-    return " ".join(str(value or "").split())
 
 
 def _territory(

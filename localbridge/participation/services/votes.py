@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -32,6 +32,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from localbridge.core.audit import audit_record
+from localbridge.core.services import FieldErrors as _Errors
+from localbridge.core.services import lock_row as _lock
+from localbridge.core.services import require_perm as _require
 
 from ..eligibility import eligibility_errors
 from ..models import (
@@ -92,29 +95,6 @@ VOTE_FIELDS = (
 
 
 # --- helpers ----------------------------------------------------------------------------------------------------
-
-
-def _require(actor: Any, permission: str, obj: Any = None) -> None:
-    if actor is None or not actor.has_perm(permission, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-class _Errors:
-    """Field errors gathered before anything is written, raised together."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, list[ValidationError]] = {}
-
-    def add(self, field: str, message: str, code: str) -> None:
-        self.errors.setdefault(field, []).append(ValidationError(message, code=code))
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
-
-
-def _lock(obj: Any) -> None:
-    obj.refresh_from_db(from_queryset=type(obj).objects.select_for_update())
 
 
 def _money(value: Any) -> Decimal:
