@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from localbridge.core.files import random_upload_name
 from localbridge.core.models import TimeStampedModel
 from localbridge.core.workflow import Transition, Workflow
 from localbridge.organizations.models import Organization
@@ -453,10 +454,7 @@ class BudgetLine(models.Model):
 
 
 def attachment_upload_to(instance: ApplicationAttachment, filename: str) -> str:
-    import uuid
-    from pathlib import PurePath
-
-    return f"contests/{instance.application_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+    return random_upload_name(f"contests/{instance.application_id}", filename)
 
 
 class ApplicationAttachment(TimeStampedModel):

@@ -66,3 +66,12 @@ def file_response(field: FieldFile, *, content_type: str, filename: str, inline:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def random_upload_name(folder: str, filename: str) -> str:
+    """Where an upload is stored: `folder`/a random name with the file's extension. The user's file name is kept
+    only as metadata and never used as a path."""
+    import uuid
+    from pathlib import PurePath
+
+    return f"{folder}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"

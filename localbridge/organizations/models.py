@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from localbridge.core.files import random_upload_name
 from localbridge.core.models import TimeStampedModel
 from localbridge.core.workflow import Transition, Workflow
 from localbridge.territories.models import Country, Municipality, Region, Settlement
@@ -337,11 +338,7 @@ class DocumentKind(models.TextChoices):
 
 
 def document_upload_to(instance: "Document", filename: str) -> str:
-    import uuid
-    from pathlib import PurePath
-
-    # The stored name is random: the user's file name is kept only as metadata and never used as a path.
-    return f"organizations/{instance.organization_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+    return random_upload_name(f"organizations/{instance.organization_id}", filename)
 
 
 class Document(TimeStampedModel):

@@ -15,6 +15,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from localbridge.core.files import random_upload_name
 from localbridge.core.models import TimeStampedModel
 from localbridge.core.workflow import Transition, Workflow
 from localbridge.organizations.models import Organization
@@ -607,10 +608,7 @@ class Hearing(Eligibility, TimeStampedModel):
 
 
 def hearing_document_upload_to(instance: HearingDocument, filename: str) -> str:
-    import uuid
-    from pathlib import PurePath
-
-    return f"hearings/{instance.hearing_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+    return random_upload_name(f"hearings/{instance.hearing_id}", filename)
 
 
 class HearingDocument(models.Model):

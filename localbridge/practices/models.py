@@ -2,15 +2,13 @@
 taxonomy and free tags, the organisations behind a practice, and the adoptions ("we adopted this") that trace
 how a practice spread. See docs/practices.md."""
 
-import uuid
-from pathlib import PurePath
-
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from localbridge.core.files import random_upload_name
 from localbridge.core.i18n import LocalizedNameMixin
 from localbridge.core.models import TimeStampedModel
 from localbridge.core.text import normalize_for_search
@@ -404,8 +402,7 @@ class AttachmentKind(models.TextChoices):
 
 
 def attachment_upload_to(instance: "PracticeAttachment", filename: str) -> str:
-    # The stored name is random: the user's file name is kept only as metadata and never used as a path.
-    return f"practices/{instance.practice_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+    return random_upload_name(f"practices/{instance.practice_id}", filename)
 
 
 class PracticeAttachment(TimeStampedModel):
