@@ -68,6 +68,12 @@ def vote_managed_by(user: Any, vote: Vote) -> bool:
     return bool(user is not None and user.has_perm("participation.manage_process", vote))
 
 
+def ballots_so_far(vote: Vote) -> int:
+    """How many ballots are recorded now (turnout, never the tally; for the municipality's staff while the vote
+    runs). Vote.ballots_count holds the number the results were computed from."""
+    return Ballot.objects.filter(vote=vote).count()
+
+
 def vote_projects(vote: Vote) -> list[VoteProject]:
     return list(VoteProject.objects.filter(vote=vote).order_by("position", "pk"))
 

@@ -227,6 +227,7 @@ def vote_manage(request: HttpRequest, pk: int) -> HttpResponse:
             projects=selectors.vote_projects(vote),
             transitions=VOTE_WORKFLOW.available(vote),
             results_visible=selectors.results_visible(vote=vote, user=request.user),
+            ballots_so_far=selectors.ballots_so_far(vote),
         ),
     )
 
@@ -277,6 +278,13 @@ def vote_paper(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "participation/votes/vote_paper.html",
-        _context(vote, form=form, projects=projects, chosen=chosen, BallotType=BallotType),
+        _context(
+            vote,
+            form=form,
+            projects=projects,
+            chosen=chosen,
+            BallotType=BallotType,
+            ballots_so_far=selectors.ballots_so_far(vote),
+        ),
         status=status,
     )

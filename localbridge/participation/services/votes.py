@@ -5,9 +5,10 @@ project's result is written with the reason and numbers behind it.
 
 Integrity: one ballot per voter per vote is a database constraint (vote, voter_key); a cast is one transaction
 that writes the ballot row and replaces its choices; a repeated submission with the same request_key returns the
-same ballot unchanged; the vote's row is locked while a ballot is written, so a cast never races the vote's
-closing and Vote.ballots_count (an F() update on insert only) stays exact. Ballots are rate-limited per user
-through the cache (settings.PARTICIPATION_BALLOT_RATE, default 20 per minute).
+same ballot unchanged; a cast holds a shared lock on the vote's row (casts run in parallel, a move of the vote
+waits for them), so a cast never races the vote's closing. Vote.ballots_count is set when the results are
+computed (close, publish, import); while a vote runs, selectors count the rows. Ballots are rate-limited
+per user through the cache (settings.PARTICIPATION_BALLOT_RATE, default 20 per minute).
 
 The .pb bridge (vote_election, vote_import) serves the management commands import_pb, pb_results and
 export_pb."""
@@ -25,8 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -75,6 +75,7 @@ PB_BALLOT_TYPES = {
 # The outcome rules of a vote in pb/rules.py: MES without a completion (add1 reruns the method budget ÷ voters
 # times, too slow for a city-wide vote; see docs/participation.md).
 PB_RULES = {OutcomeRule.GREEDY: pb_rules.Rule.GREEDY, OutcomeRule.MES: pb_rules.Rule.MES}
+HELD_FIELDS = ("status", "opens_at", "closes_at", "allow_change")  # what a cast re-reads under the vote's lock
 VOTE_FIELDS = (
     "title",
     "description",
@@ -437,9 +438,34 @@ def _choice_rows(ballot: Ballot, choices: Mapping[Any, Any], projects: Mapping[i
     return rows
 
 
+def _hold_vote(vote: Vote) -> None:
+    """Re-read the vote's state under a shared lock on its row. On PostgreSQL casts hold it together (FOR SHARE),
+    so ballots are written in parallel, while a move of the vote (vote_move locks the row FOR UPDATE) waits for the
+    casts in flight, and casts after it see the new state: no ballot slips past the closing. SQLite takes the
+    database's write lock at BEGIN (IMMEDIATE), which orders every write anyway."""
+    query = Vote.objects.filter(pk=vote.pk).values_list(*HELD_FIELDS)
+    if connection.vendor == "postgresql":
+        sql, params = query.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} FOR SHARE", params)
+            row = cursor.fetchone()
+    else:
+        row = query.first()
+    if row is None:
+        raise Vote.DoesNotExist
+    for name, value in zip(HELD_FIELDS, row, strict=True):
+        setattr(vote, name, value)
+
+
+def _voter_ballot(vote: Vote, voter_key: str) -> Ballot | None:
+    """The voter's ballot, locked for this transaction (a parallel change of the same ballot waits)."""
+    return Ballot.objects.select_for_update().filter(vote=vote, voter_key=voter_key).first()
+
+
 def _write_ballot(
     *,
     vote: Vote,
+    ballot: Ballot | None,
     voter_key: str,
     choices: Mapping[Any, Any],
     projects: Mapping[int, VoteProject],
@@ -448,11 +474,10 @@ def _write_ballot(
     entered_by: Any = None,
     is_paper: bool = False,
     replace: bool,
-    now: datetime,
 ) -> tuple[Ballot, str]:
-    """Insert or replace the voter's ballot under the vote's row lock. Returns the ballot and what happened:
-    "created", "changed" or "repeated" (same request_key: nothing written)."""
-    ballot = Ballot.objects.select_for_update().filter(vote=vote, voter_key=voter_key).first()
+    """Insert the voter's ballot, or replace the choices of `ballot` (theirs, read by _voter_ballot). Returns the
+    ballot and what happened: "created", "changed", "repeated" (same request_key: nothing written) or "refused"
+    (a ballot exists and may not be replaced)."""
     if ballot is None:
         for _attempt in range(3):
             try:
@@ -467,13 +492,12 @@ def _write_ballot(
                         request_key=request_key,
                     )
             except IntegrityError:
-                ballot = Ballot.objects.select_for_update().filter(vote=vote, voter_key=voter_key).first()
+                ballot = _voter_ballot(vote, voter_key)
                 if ballot is not None:
-                    break  # written meanwhile by a parallel request (without a vote lock, e.g. on SQLite)
+                    break  # written meanwhile by a parallel request (its transaction committed first)
                 continue  # a receipt collision: draw again
             else:
                 BallotChoice.objects.bulk_create(_choice_rows(ballot, choices, projects))
-                Vote.objects.filter(pk=vote.pk).update(ballots_count=F("ballots_count") + 1)
                 return ballot, "created"
         if ballot is None:  # pragma: no cover - three receipt collisions in a row
             raise IntegrityError("could not draw a unique receipt")
@@ -508,10 +532,11 @@ def ballot_cast(
     request_key = str(request_key or "")[:64]
     projects = _projects_of(vote)
     faults = ballot_errors(vote, choices, list(projects.values()))
-    _lock(vote)  # every ballot of the vote queues here: no cast slips past the closing, counts stay exact
-    existing = Ballot.objects.filter(vote=vote, voter_key=f"u{actor.pk}").values_list("request_key", flat=True).first()
-    if existing is not None and request_key and existing == request_key:
-        return Ballot.objects.get(vote=vote, voter_key=f"u{actor.pk}")  # a retry of what was recorded
+    _hold_vote(vote)
+    voter_key = f"u{actor.pk}"
+    existing = _voter_ballot(vote, voter_key)
+    if existing is not None and request_key and existing.request_key == request_key:
+        return existing  # a retry of what was recorded
     if not vote_is_open(vote, now):
         raise ValidationError(_("The vote is not open for ballots."), code="vote_not_open")
     if faults:
@@ -520,13 +545,13 @@ def ballot_cast(
         raise ValidationError(_("You have already voted; this vote does not allow changing a ballot."), code="voted")
     ballot, what = _write_ballot(
         vote=vote,
-        voter_key=f"u{actor.pk}",
+        ballot=existing,
+        voter_key=voter_key,
         choices=choices,
         projects=projects,
         request_key=request_key,
         voter=actor,
         replace=vote.allow_change,
-        now=now,
     )
     if what == "refused":
         raise ValidationError(_("You have already voted; this vote does not allow changing a ballot."), code="voted")
@@ -551,7 +576,7 @@ def ballot_enter_paper(
         )
     projects = _projects_of(vote)
     faults = ballot_errors(vote, choices, list(projects.values()))
-    _lock(vote)
+    _hold_vote(vote)
     if vote.status not in (VoteStatus.OPEN, VoteStatus.CLOSED) or (
         vote.status == VoteStatus.OPEN and vote.opens_at is not None and now < vote.opens_at
     ):
@@ -560,16 +585,17 @@ def ballot_enter_paper(
         )
     if faults:
         raise ValidationError({"choices": faults})
+    voter_key = f"paper-{number}"
     ballot, what = _write_ballot(
         vote=vote,
-        voter_key=f"paper-{number}",
+        ballot=_voter_ballot(vote, voter_key),
+        voter_key=voter_key,
         choices=choices,
         projects=projects,
         request_key="",
         entered_by=actor,
         is_paper=True,
         replace=False,
-        now=now,
     )
     if what != "created":
         raise ValidationError(
@@ -712,6 +738,8 @@ def results_compute(*, vote: Vote, actor: Any = None, now: datetime | None = Non
         if o.project_id in by_code
     ]
     VoteResult.objects.bulk_create(rows)
+    vote.ballots_count = len(election.ballots)
+    Vote.objects.filter(pk=vote.pk).update(ballots_count=vote.ballots_count)
     audit_record(
         obj=vote,
         action="vote_results",

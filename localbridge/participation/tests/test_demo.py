@@ -105,7 +105,7 @@ def _proposals_are_in_every_state(demo):
 def _open_vote_takes_knapsack_ballots_and_resident5_may_still_vote(demo):
     vote = Vote.objects.get(title=OPEN_VOTE_TITLE)
     now = timezone.now()
-    assert (vote.status, vote.ballot_type, vote.ballots_count) == (VoteStatus.OPEN, "knapsack", 4)
+    assert (vote.status, vote.ballot_type, vote.ballots.count()) == (VoteStatus.OPEN, "knapsack", 4)
     assert vote.opens_at < now < vote.closes_at
     assert vote.projects.count() == 6 and vote.projects.filter(proposal__isnull=False).count() == 2
     for ballot in vote.ballots.prefetch_related("choices__project"):

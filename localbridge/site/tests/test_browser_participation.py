@@ -152,7 +152,7 @@ def test_a_resident_confirms_residence_supports_a_proposal_votes_and_reads_the_r
     assert digits(person, status) == "10000000" and "over" not in (person.locator(status).get_attribute("class") or "")
     click_and_wait(person, "form:has([data-ballot]) button[type=submit]")
     vote.refresh_from_db()
-    assert vote.ballots_count == 2
+    assert vote.ballots.count() == 2
     ballot = vote.ballots.get(voter=resident)
     assert sorted(ballot.choices.values_list("project_id", flat=True)) == sorted([projects[0].pk, projects[1].pk])
     assert ballot.receipt in person.locator("body").inner_text()
