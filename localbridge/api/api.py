@@ -14,6 +14,7 @@ from localbridge.accounts.api import router as accounts_router
 from localbridge.contests.api import router as contests_router
 from localbridge.organizations.api import router as organizations_router
 from localbridge.organizations.api_tos import router as tos_router
+from localbridge.participation.api import router as participation_router
 from localbridge.practices.api import router as practices_router
 from localbridge.territories.api import router as territories_router
 
@@ -22,8 +23,8 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api-v1",
     docs=Swagger(settings={"validatorUrl": None}),  # no third-party badge request from the docs page
-    description="Territories, organisations, ТОС registration and the best-practice bank. Session or personal token "
-    "(Bearer) auth.",
+    description="Territories, organisations, ТОС registration, the best-practice bank, contests and participatory-"
+    "budget votes. Session or personal token (Bearer) auth.",
 )
 api.add_router("/territories/", territories_router)
 api.add_router("/organizations/", organizations_router)
@@ -31,6 +32,7 @@ api.add_router("/tos/", tos_router)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/practices/", practices_router)
 api.add_router("/contests/", contests_router)
+api.add_router("/participation/", participation_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str, errors: list | None = None) -> HttpResponse:

@@ -11,12 +11,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
-from localbridge.api_auth import api_auth
+from localbridge.api_auth import api_auth, read_auth
+from localbridge.api_auth import caller as _caller
 
 from . import selectors
 from .models import Application, Contest, ContestStatus
@@ -25,22 +25,6 @@ router = Router(tags=["contests"])
 CENT = Decimal("0.01")
 RESULTS_LIMIT = 100  # lines of the ranking per request, by default
 RESULTS_MAX_LIMIT = 1000
-
-
-class _AnonymousReader:
-    """The last of the read endpoints' authenticators: lets a caller without credentials in as anonymous."""
-
-    def __call__(self, request: HttpRequest) -> Any:
-        if request.headers.get("Authorization"):
-            return None  # credentials were sent and refused by the authenticators before this one
-        return AnonymousUser()
-
-
-read_auth = [*api_auth, _AnonymousReader()]
-
-
-def _caller(request: HttpRequest) -> Any:
-    return getattr(request, "auth", None) or AnonymousUser()
 
 
 def money(value: Decimal | None) -> str | None:

@@ -23,6 +23,13 @@ def field_error(field: str, message: str, code: str, params: dict[str, Any] | No
     return ValidationError({field: [ValidationError(message, code=code, params=params)]})
 
 
+def error_codes(exc: ValidationError) -> set[str]:
+    """The codes of every error in `exc`, with or without fields."""
+    if hasattr(exc, "error_dict"):
+        return {e.code or "" for errors in exc.error_dict.values() for e in errors}
+    return {e.code or "" for e in exc.error_list}
+
+
 class FieldErrors:
     """Field errors gathered before anything is written, raised together."""
 

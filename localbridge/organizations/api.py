@@ -7,35 +7,18 @@ than quietly treated as anonymous."""
 from datetime import date, datetime
 from typing import Any, Literal
 
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from localbridge.api_auth import api_auth
+from localbridge.api_auth import caller as _caller
+from localbridge.api_auth import read_auth
 
 from . import selectors
 from .models import Organization, OrganizationKind, OrganizationStatus
 
 router = Router(tags=["organizations"])
-
-
-class _AnonymousReader:
-    """The last of the read endpoints' authenticators: lets a caller without credentials in as anonymous."""
-
-    def __call__(self, request: HttpRequest) -> Any:
-        if request.headers.get("Authorization"):
-            return None  # credentials were sent and refused by the authenticators before this one
-        return AnonymousUser()
-
-
-read_auth = [*api_auth, _AnonymousReader()]
-
-
-def _caller(request: HttpRequest) -> Any:
-    """The user the authenticators settled on: a signed-in user or an AnonymousUser."""
-    return getattr(request, "auth", None) or AnonymousUser()
 
 
 KindName = Literal[tuple(OrganizationKind.values)]  # type: ignore[valid-type]

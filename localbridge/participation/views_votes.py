@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from localbridge.core.services import error_codes
 from localbridge.core.text import render_markdown
 from localbridge.territories.models import Municipality
 
@@ -24,12 +25,6 @@ from .eligibility import eligibility_errors
 from .forms_votes import BallotForm, PaperBallotForm, ReceiptForm, VoteForm, add_service_errors
 from .models import VOTE_WORKFLOW, BallotType, Vote, VoteStatus
 from .services import votes as services
-
-
-def _codes_of(exc: ValidationError) -> set[str]:
-    if hasattr(exc, "error_dict"):
-        return {e.code or "" for errors in exc.error_dict.values() for e in errors}
-    return {e.code or "" for e in exc.error_list}
 
 
 def _manage_required(request: HttpRequest, vote: Any) -> None:
@@ -88,7 +83,7 @@ def vote_ballot(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
-                status = 429 if "rate_limited" in _codes_of(exc) else 400
+                status = 429 if "rate_limited" in error_codes(exc) else 400
             else:
                 messages.success(
                     request, _("Your ballot is recorded. Receipt code: %(receipt)s") % {"receipt": ballot.receipt}

@@ -8,14 +8,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from localbridge.api_auth import api_auth
+from localbridge.api_auth import api_auth, read_auth
+from localbridge.api_auth import caller as _caller
 from localbridge.organizations.models import Organization
 from localbridge.territories.models import Country, Municipality, Region
 
@@ -24,22 +24,6 @@ from .forms import FACETS, PracticeQuery, practice_browse
 from .models import Practice
 
 router = Router(tags=["practices"])
-
-
-class _AnonymousReader:
-    """The last of the read endpoints' authenticators: lets a caller without credentials in as anonymous."""
-
-    def __call__(self, request: HttpRequest) -> Any:
-        if request.headers.get("Authorization"):
-            return None  # credentials were sent and refused by the authenticators before this one
-        return AnonymousUser()
-
-
-read_auth = [*api_auth, _AnonymousReader()]
-
-
-def _caller(request: HttpRequest) -> Any:
-    return getattr(request, "auth", None) or AnonymousUser()
 
 
 # --- schemas ------------------------------------------------------------------------------------------------
