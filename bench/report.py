@@ -73,6 +73,14 @@ def render(results: list[dict[str, Any]]) -> str:
             lines.append(
                 "Data: " + "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in facts.items()) + "."
             )
+        section = _section(name)
+        if section is not None and any("load" in run for run in runs):
+            lines.append("")
+            lines.append(f"Reproduce: `{first.get('command') or './dev bench ' + name}`\n")
+            lines.extend(section(runs))
+            lines.append("")
+            _footer(lines, name, runs)
+            continue
         lines.append(f"Requests per page: {first['requests']} after {first['warmup']} warm-up requests.\n")
         lines.append(f"Reproduce: `{first.get('command') or './dev bench ' + name}`\n")
         lines.append("| page | database | p50 ms | p95 ms | max ms | SQL | example request |")
@@ -96,20 +104,34 @@ def render(results: list[dict[str, Any]]) -> str:
             + ", ".join(f"{db} {_fmt(ms)} ms" for db, ms in worst.items())
             + ".\n"
         )
-        notes = _notes(name) or first.get("notes")
-        if notes:
-            lines.append(notes + "\n")
-        lines.append("| database | ran on | measured | data built | migrate s | reference s | build s |")
-        lines.append("| --- | --- | --- | --- | ---: | ---: | ---: |")
-        for run in runs:
-            t = run.get("timings", {})
-            lines.append(
-                f"| {run['database']} | {_machine(run)} | {run.get('measured_at', '')} | "
-                f"{run.get('built_at') or run.get('measured_at', '')} | {t.get('migrate_s', '')} | "
-                f"{t.get('reference_s', '')} | {t.get('build_s', '')} |"
-            )
-        lines.append("")
+        _footer(lines, name, runs)
     return "\n".join(lines)
+
+
+def _section(name: str) -> Any:
+    """A load benchmark's own table (its module's `render_section`), or None."""
+    from bench.suite import BENCHMARKS
+
+    module = BENCHMARKS.get(name)
+    return getattr(module, "render_section", None) if module is not None else None
+
+
+def _footer(lines: list[str], name: str, runs: list[dict[str, Any]]) -> None:
+    """The benchmark's notes and where and when each run was made."""
+    first = runs[0]
+    notes = _notes(name) or first.get("notes")
+    if notes:
+        lines.append(notes + "\n")
+    lines.append("| database | ran on | measured | data built | migrate s | reference s | build s |")
+    lines.append("| --- | --- | --- | --- | ---: | ---: | ---: |")
+    for run in runs:
+        t = run.get("timings", {})
+        lines.append(
+            f"| {run['database']} | {_machine(run)} | {run.get('measured_at', '')} | "
+            f"{run.get('built_at') or run.get('measured_at', '')} | {t.get('migrate_s', '')} | "
+            f"{t.get('reference_s', '')} | {t.get('build_s', '')} |"
+        )
+    lines.append("")
 
 
 def write_report(*, results_dir: Path, target: Path) -> None:

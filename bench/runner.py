@@ -129,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
             ]
         )
         for database in databases:
+            if database not in getattr(benchmark, "DATABASES", DATABASES):
+                print(f"note: {name} runs on {', '.join(benchmark.DATABASES)} only: skipping {database}.")
+                continue
             url = _database_url(database, name=name, args=args)
             if url is None:
                 continue

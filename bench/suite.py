@@ -2,8 +2,8 @@
 
 from types import ModuleType
 
-from bench import contests, participation, participation_100k, practices, registry
+from bench import ballots_http, contests, participation, participation_100k, practices, registry
 
 BENCHMARKS: dict[str, ModuleType] = {
-    module.NAME: module for module in (registry, practices, contests, participation, participation_100k)
+    module.NAME: module for module in (registry, practices, contests, participation, participation_100k, ballots_http)
 }

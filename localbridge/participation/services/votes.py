@@ -56,6 +56,7 @@ from ..pb import rules as pb_rules
 from ..pb.tally import POINT_TYPES
 
 CENT = Decimal("0.01")
+MAX_BALLOT_ENTRIES = 1000  # a ballot naming more projects than this is refused unread
 RATE_DEFAULT = (20, 60)  # ballots per user per window of seconds
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed back
 PROPOSAL_SOURCES = (ProposalStatus.ACCEPTED, ProposalStatus.SELECTION)
@@ -190,10 +191,40 @@ def _project_rows(vote: Vote, projects: Iterable[Mapping[str, Any]], start: int 
                 cost=cost,
                 proposal=proposal,
                 position=position,
+                source_kind=str(spec.get("source_kind") or "")[:32],
+                source_id=str(spec.get("source_id") or "")[:64],
+                source_url=str(spec.get("source_url") or "")[:500],
             )
         )
     errors.raise_if_any()
     return rows
+
+
+def _keep_provenance(vote: Vote, projects: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """A retyped project list (the vote's form shows only "title; cost") with what it does not show kept from the
+    vote's project of the same title: its code (unless a plain number, which follows the position), description,
+    proposal and source (services/vote_sources.py). Each project is matched once, in order; a spec that brings
+    its own code, proposal or source is left as it is."""
+    existing: dict[str, list[VoteProject]] = {}
+    for project in VoteProject.objects.filter(vote=vote).select_related("proposal").order_by("position", "pk"):
+        existing.setdefault(" ".join(project.title.split()), []).append(project)
+    specs = []
+    for given in projects:
+        spec = dict(given)
+        same = existing.get(" ".join(str(spec.get("title", "")).split()))
+        if same and not any(spec.get(key) for key in ("code", "proposal", "source_kind")):
+            old = same.pop(0)
+            if not old.code.isdigit():
+                spec["code"] = old.code
+            spec.setdefault("description", old.description)
+            spec.update(
+                proposal=old.proposal,
+                source_kind=old.source_kind,
+                source_id=old.source_id,
+                source_url=old.source_url,
+            )
+        specs.append(spec)
+    return specs
 
 
 def proposal_projects(*, vote: Vote, proposals: Iterable[Proposal] | None = None) -> list[dict[str, Any]]:
@@ -263,7 +294,8 @@ def vote_update(
     now: datetime | None = None,
     **fields: Any,
 ) -> Vote:
-    """Change a draft vote's settings; `projects`, when given, replaces its project list."""
+    """Change a draft vote's settings; `projects`, when given, replaces its project list (a project typed with the
+    title of one already in the vote keeps its description, proposal and source: _keep_provenance)."""
     now = now or timezone.now()
     _lock(vote)
     _require(actor, "participation.manage_process", vote)
@@ -280,8 +312,9 @@ def vote_update(
     errors.raise_if_any()
     vote.save()
     if projects is not None:
+        specs = _keep_provenance(vote, projects)
         VoteProject.objects.filter(vote=vote).delete()
-        VoteProject.objects.bulk_create(_project_rows(vote, projects))
+        VoteProject.objects.bulk_create(_project_rows(vote, specs))
     audit_record(
         obj=vote,
         action="vote_update",
@@ -368,7 +401,10 @@ BALLOT_MESSAGES = {
 
 
 def ballot_errors(vote: Vote, choices: Mapping[Any, Any], projects: Sequence[VoteProject]) -> list[ValidationError]:
-    """Faults of a ballot (choices: project id → points; 0 points means not chosen), translated."""
+    """Faults of a ballot (choices: project id → points; 0 points means not chosen), translated. `projects`: the
+    vote's projects, or at least those the ballot names."""
+    if len(choices) > MAX_BALLOT_ENTRIES:
+        return [ValidationError(BALLOT_MESSAGES["unknown_project"], code="unknown_project")]
     by_pk = {p.pk: p for p in projects}
     ids: list[str] = []
     points: list[int] = []
@@ -512,8 +548,15 @@ def _write_ballot(
     return ballot, "changed"
 
 
-def _projects_of(vote: Vote) -> dict[int, VoteProject]:
-    return {p.pk: p for p in VoteProject.objects.filter(vote=vote).only("pk", "vote_id", "code", "cost")}
+def _projects_of(vote: Vote, choices: Mapping[Any, Any]) -> dict[int, VoteProject]:
+    """The vote's projects that the ballot names (a city's vote may list hundreds; a ballot names a few)."""
+    ids = set()
+    for key in list(choices)[:MAX_BALLOT_ENTRIES]:
+        with contextlib.suppress(TypeError, ValueError):
+            ids.add(int(key))
+    if not ids:
+        return {}
+    return {p.pk: p for p in VoteProject.objects.filter(vote=vote, pk__in=ids).only("pk", "vote_id", "cost")}
 
 
 @transaction.atomic
@@ -530,7 +573,7 @@ def ballot_cast(
         raise ValidationError(problems)
     _rate_limit(actor, now)
     request_key = str(request_key or "")[:64]
-    projects = _projects_of(vote)
+    projects = _projects_of(vote, choices)
     faults = ballot_errors(vote, choices, list(projects.values()))
     _hold_vote(vote)
     voter_key = f"u{actor.pk}"
@@ -574,7 +617,7 @@ def ballot_enter_paper(
         raise ValidationError(
             {"paper_number": [ValidationError(_("Give the number printed on the paper ballot."), code="required")]}
         )
-    projects = _projects_of(vote)
+    projects = _projects_of(vote, choices)
     faults = ballot_errors(vote, choices, list(projects.values()))
     _hold_vote(vote)
     if vote.status not in (VoteStatus.OPEN, VoteStatus.CLOSED) or (
