@@ -1,11 +1,14 @@
 """The bench code cannot rot: the runner at a tiny scale (200 organisations or 120 practices, a few requests a
-page, SQLite only, a few real towns instead of the full reference data), into a temporary folder. It checks the
-shape of the results, never their timings."""
+page, SQLite only; the ballots-http load test on PostgreSQL), a few real towns instead of the full reference data,
+into a temporary folder. It checks the shape of the results, never their timings."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from bench.report import render
 from bench.stats import percentile, summary
@@ -208,3 +211,48 @@ def test_the_participation_benchmark_runs_at_a_tiny_scale(tmp_path):
     assert {"map_bbox", "vote", "ballot"} <= keys
     pages = [s for s in result["scenarios"] if s["key"] != "map_cached"]
     assert all(s["queries"] > 0 for s in pages)
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="the ballots-http benchmark serves from PostgreSQL: run in the PostgreSQL pass",
+)
+def test_the_ballots_http_benchmark_casts_over_gunicorn_and_the_recount_holds(tmp_path):
+    """A tiny run of the real thing: gunicorn, the load generator, the doubled and changed submissions, the
+    recount. It fails if a ballot is lost, doubled or wrong, or the closed votes' tallies differ."""
+    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/localbridge_bench_test"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "ballots-http",
+            "--scale",
+            "400",
+            "--databases",
+            "sqlite,postgresql",
+            "--reference",
+            "minimal",
+            "--postgres-url",
+            url,
+            "--output-dir",
+            str(tmp_path / "results"),
+            "--no-docs",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "BENCH_WORKERS": "2", "BENCH_THREADS": "2", "BENCH_CONNECTIONS": "8"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "skipping sqlite" in completed.stdout
+    result = json.loads((tmp_path / "results" / "ballots-http-postgresql.json").read_text(encoding="utf-8"))
+    load = result["load"]
+    assert load["kinds"] == {"first": 400, "retry": 20, "change": 20}
+    assert load["statuses"] == {"200": 440} and load["answered"] == load["requests"] == 440
+    assert (load["lost"], load["doubled"], load["wrong_choices"], load["retry_receipts_differ"]) == (0, 0, 0, 0)
+    assert load["tally_matches"] and load["passed"] and load["ballots_stored"] == 400
+    report = render([result])
+    assert "ballots-http" in report and "| postgresql | gunicorn" in report
