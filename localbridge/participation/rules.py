@@ -2,11 +2,12 @@
 docs/participation.md and tests/test_rules.py.
 
 - Anyone reads published proposals, votes, surveys and hearings.
-- Signed-in users claim residence, propose, comment and register for hearings; supports, ballots and survey
-  answers also need eligibility (eligibility.py), checked by the services on every cast.
+- Signed-in users claim residence, propose and comment; supports, ballots, survey answers and hearing
+  registrations and proposals also need eligibility (eligibility.py), checked by the services on every cast.
 - Municipal staff (an active staff membership in the municipality's administration) confirm residence, generate
   codes, answer proposals, run votes, surveys and hearings of their municipality and enter paper ballots. The
-  chair of a ТОС confirms residence claims for its territory. Platform staff may do all of it.
+  chair of a ТОС confirms residence claims for its territory. Nobody decides their own claim. Platform staff may
+  do all of it.
 """
 
 from typing import Any
@@ -51,6 +52,11 @@ def chairs_the_residency_tos(user: Any, residency: Any) -> bool:
 
 
 @rules.predicate
+def is_own_claim(user: Any, residency: Any) -> bool:
+    return residency is not None and signed_in(user) and residency.user_id == user.pk
+
+
+@rules.predicate
 def is_proposal_author(user: Any, proposal: Any) -> bool:
     return proposal is not None and signed_in(user) and proposal.author_id == user.pk
 
@@ -68,7 +74,8 @@ def is_public_process(user: Any, process: Any) -> bool:
 manages = is_municipal_staff_of | is_platform_staff
 
 rules.add_perm("participation.claim_residency", is_signed_in)
-rules.add_perm("participation.decide_residency", manages | chairs_the_residency_tos)  # object: the residency
+# Object: the residency. Nobody decides their own claim (a chair or an official confirms another's residence).
+rules.add_perm("participation.decide_residency", (manages | chairs_the_residency_tos) & ~is_own_claim)
 rules.add_perm("participation.issue_codes", manages)  # object: the municipality
 rules.add_perm("participation.propose", is_signed_in)
 rules.add_perm("participation.view_proposal", is_published_proposal | is_proposal_author | manages)

@@ -140,13 +140,15 @@ def _answer_column(question: Question) -> Column:
 
 
 def survey_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
-    """All responses, one row each, a column per question (an anonymous survey's without the respondent)."""
+    """All responses, one row each, a column per question; the respondent's name and e-mail only for the staff, and
+    never for an anonymous survey."""
     if fmt not in EXPORT_FORMATS:
         raise Http404
     survey = _results_survey(request, pk)
     columns = [Column(label=_("Response"), value=lambda row: row[0].pk)]
     columns.append(Column(label=_("Answered"), value=lambda row: row[0].created_at))
-    if not survey.anonymous:
+    # Who answered an identified survey is for the municipality's staff only; everyone else gets the answers.
+    if not survey.anonymous and request.user.has_perm("participation.manage_process", survey):
         columns.append(Column(label=_("Respondent"), value=lambda row: row[0].user.full_name if row[0].user else ""))
         columns.append(Column(label=_("E-mail"), value=lambda row: row[0].user.email if row[0].user else ""))
     columns += [_answer_column(q) for q in survey.questions.all()]
