@@ -8,6 +8,7 @@ class ContestsConfig(AppConfig):
     verbose_name = _("Contests and grants")
 
     def ready(self) -> None:
-        from . import notifications, rules  # noqa: F401  (rules registers the permissions)
+        from . import notifications, rules, sources  # noqa: F401  (rules registers the permissions)
 
         notifications.connect()
+        sources.register()  # a vote's "From a contest" projects (core/sources.py)

@@ -214,6 +214,39 @@ def results_summary(contest: Contest) -> ResultsSummary:
     )
 
 
+def _in_municipality(municipality_id: int, prefix: str = "") -> Q:
+    """Applications (through `prefix`) carried out in the municipality: their own place, or where none is given,
+    the applicant organisation's municipality."""
+    return Q(**{f"{prefix}municipality_id": municipality_id}) | Q(
+        **{f"{prefix}municipality__isnull": True, f"{prefix}organization__municipality_id": municipality_id}
+    )
+
+
+def finished_contests_in(municipality_id: int) -> QuerySet[Contest]:
+    """Contests with published results that ranked applications carried out in the municipality, the latest
+    results first, each annotated with `ranked` and `funded` (how many of those applications were ranked, and
+    funded). One query. Published results are public, so no user is needed."""
+    here = _in_municipality(municipality_id, "results__application__")
+    return (
+        Contest.objects.filter(status=ContestStatus.FINISHED)
+        .annotate(ranked=Count("results", filter=here), funded=Count("results", filter=here & Q(results__funded=True)))
+        .filter(ranked__gt=0)
+        .order_by(F("results_published_at").desc(nulls_last=True), "-pk")
+    )
+
+
+def municipality_results(*, contest_id: int, municipality_id: int) -> QuerySet[Result]:
+    """The published results of a finished contest for applications carried out in the municipality: the funded
+    first, then the others, each group in the order of the published list; with the application, the applicant
+    and the contest (one query). Empty when the contest is not finished."""
+    return (
+        Result.objects.filter(contest_id=contest_id, contest__status=ContestStatus.FINISHED)
+        .filter(_in_municipality(municipality_id, "application__"))
+        .select_related("application", "application__organization", "contest")
+        .order_by("-funded", "position", "rank", "pk")
+    )
+
+
 def criterion_means(result: Result, criteria: list[Criterion]) -> list[Decimal | None]:
     """A result's mean score per criterion, in the order of `criteria` (None where not scored). Result.criteria
     keys are criterion ids (as strings in JSON)."""

@@ -170,3 +170,25 @@ class VoteForm(forms.Form):
         initial = {name: getattr(vote, name) for name in VoteForm.SETTINGS}
         initial["projects"] = "\n".join(f"{p.title}; {p.cost}" for p in projects)
         return initial
+
+
+class SourceProjectsForm(forms.Form):
+    """Projects taken from a source (core/sources.py) for a draft vote: the group (such as a contest) and the ticked
+    candidates, as offered by services.vote_sources.source_offer. The service reads the candidates again and
+    decides; the template renders one checkbox per candidate."""
+
+    group = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    items = forms.MultipleChoiceField(
+        label=gettext_lazy("Projects"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("Tick the projects to add.")},
+    )
+
+    def __init__(self, *args: Any, offer: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.offer = offer
+        items = self.fields["items"]
+        assert isinstance(items, forms.MultipleChoiceField)
+        items.choices = [(c.id, c.title) for c in offer.candidates]
+        if offer.group is not None:
+            self.initial.setdefault("group", offer.group.id)

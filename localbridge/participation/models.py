@@ -364,12 +364,24 @@ class VoteProject(models.Model):
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     extra = models.JSONField(_("other .pb columns"), default=dict, blank=True)
+    # Where the project came from when another module offered it (core/sources.py): the source's key ("contest"),
+    # the project's id there, and a public page about it. A project is taken from a source once per vote.
+    source_kind = models.CharField(_("source"), max_length=32, blank=True)
+    source_id = models.CharField(_("id in the source"), max_length=64, blank=True)
+    source_url = models.CharField(_("source page"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("project of a vote")
         verbose_name_plural = _("projects of a vote")
         ordering = ["position", "pk"]
-        constraints = [models.UniqueConstraint(fields=["vote", "code"], name="participation_project_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "code"], name="participation_project_code"),
+            models.UniqueConstraint(
+                fields=["vote", "source_kind", "source_id"],
+                condition=~Q(source_kind=""),
+                name="participation_project_source",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

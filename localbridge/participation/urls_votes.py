@@ -3,6 +3,7 @@ contract: templates, tests and other modules' links use them."""
 
 from django.urls import path
 
+from . import views_vote_sources
 from . import views_votes as views
 
 urlpatterns = [
@@ -17,4 +18,7 @@ urlpatterns = [
     path("votes/<int:pk>/manage/", views.vote_manage, name="vote_manage"),
     path("votes/<int:pk>/move/<slug:action>/", views.vote_move, name="vote_move"),
     path("votes/<int:pk>/paper/", views.vote_paper, name="vote_paper"),
+    path(
+        "votes/<int:pk>/projects/from/<slug:source>/", views_vote_sources.vote_add_from_source, name="vote_from_source"
+    ),
 ]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from localbridge.core.services import error_codes
+from localbridge.core.sources import project_sources
 from localbridge.core.text import render_markdown
 from localbridge.territories.models import Municipality
 
@@ -223,6 +224,7 @@ def vote_manage(request: HttpRequest, pk: int) -> HttpResponse:
             transitions=VOTE_WORKFLOW.available(vote),
             results_visible=selectors.results_visible(vote=vote, user=request.user),
             ballots_so_far=selectors.ballots_so_far(vote),
+            project_sources=project_sources() if vote.status == VoteStatus.DRAFT else [],
         ),
     )
 
