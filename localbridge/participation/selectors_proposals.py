@@ -4,6 +4,7 @@ points, and the municipalities a user serves as staff."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.cache import cache
@@ -156,11 +157,24 @@ def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
     return south, west, north, east
 
 
-def proposal_map_points(*, municipality: int | None, bbox: str | None = None) -> list[list[Any]]:
-    """[[id, lat, lon, status], …] of published proposals with a point, at most MAP_CAP, newest first; by a
-    bounding box when given. A municipality's whole set is cached for a minute."""
+def map_status(value: str | None) -> str | None:
+    """A published status to filter the map by, or None (an unknown value or a draft filters nothing)."""
+    if value and value in ProposalStatus.values and value != ProposalStatus.DRAFT:
+        return value
+    return None
+
+
+def proposal_map_data(
+    *, municipality: int | None, bbox: str | None = None, status: str | None = None
+) -> tuple[list[list[Any]], bool]:
+    """([[id, lat, lon, status], …], truncated): published proposals with a point, at most MAP_CAP, newest first;
+    within a bounding box and of one status when given; `truncated` when more than MAP_CAP matched (one row more
+    is read to know it). Each answer is cached for a minute."""
     box = _bbox(bbox)
-    key = f"participation:proposal-map:{municipality or 'all'}:{','.join(map(str, box)) if box else ''}"
+    status = map_status(status)
+    key = (
+        f"participation:proposal-map:v2:{municipality or 'all'}:{status or ''}:{','.join(map(str, box)) if box else ''}"
+    )
     cached = cache.get(key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
@@ -169,6 +183,8 @@ def proposal_map_points(*, municipality: int | None, bbox: str | None = None) ->
     )
     if municipality:
         proposals = proposals.filter(municipality_id=municipality)
+    if status:
+        proposals = proposals.filter(status=status)
     if box is not None:
         south, west, north, east = box
         proposals = proposals.filter(latitude__gte=south, latitude__lte=north)
@@ -176,12 +192,28 @@ def proposal_map_points(*, municipality: int | None, bbox: str | None = None) ->
             proposals = proposals.filter(longitude__gte=west, longitude__lte=east)
         else:  # across the antimeridian
             proposals = proposals.filter(Q(longitude__gte=west) | Q(longitude__lte=east))
-    rows = proposals.order_by("-pk").values_list("pk", "latitude", "longitude", "status")[:MAP_CAP]
+    rows = list(proposals.order_by("-pk").values_list("pk", "latitude", "longitude", "status")[: MAP_CAP + 1])
     points: list[list[Any]] = [
-        [pk, float(lat), float(lon), status] for pk, lat, lon, status in rows if lat is not None and lon is not None
+        [pk, float(lat), float(lon), state]
+        for pk, lat, lon, state in rows[:MAP_CAP]
+        if lat is not None and lon is not None
     ]
-    cache.set(key, points, MAP_CACHE_SECONDS)
-    return points
+    result = (points, len(rows) > MAP_CAP)
+    cache.set(key, result, MAP_CACHE_SECONDS)
+    return result
+
+
+def proposal_map_points(
+    *, municipality: int | None, bbox: str | None = None, status: str | None = None
+) -> list[list[Any]]:
+    """[[id, lat, lon, status], …] of published proposals with a point, at most MAP_CAP, newest first; by a
+    bounding box (and a status) when given. Cached for a minute."""
+    return proposal_map_data(municipality=municipality, bbox=bbox, status=status)[0]
+
+
+def proposal_map_popup(pk: int) -> Mapping[str, Any] | None:
+    """What a map marker's popup shows of a published proposal: id, title, status; None for a draft or none."""
+    return Proposal.objects.exclude(status=ProposalStatus.DRAFT).filter(pk=pk).values("pk", "title", "status").first()
 
 
 # --- residence -------------------------------------------------------------------------------------------------

@@ -24,7 +24,9 @@ urlpatterns = [
     path("m/<int:municipality_pk>/codes/", residency.codes_generate, name="codes_generate"),
     # Initiative proposals.
     path("proposals/", proposals.proposal_list, name="proposal_list"),
+    path("proposals/map/", proposals.proposal_map_page, name="proposal_map_page"),
     path("proposals/map.json", proposals.proposal_map, name="proposal_map"),
+    path("proposals/map/<int:pk>.json", proposals.proposal_map_popup, name="proposal_map_popup"),
     path("proposals/new/", proposals.proposal_create, name="proposal_create"),
     path("proposals/queue/", proposals.proposal_queue, name="proposal_queue"),
     path("proposals/<int:pk>/", proposals.proposal_detail, name="proposal_detail"),

@@ -1,11 +1,13 @@
-"""Initiative proposal pages: the list (all, or one municipality's; filters, sorts, pages), the map data, a
-proposal's page (description, place, progress, state and deadline, comments, support), the draft's form, the
-administration's queue and answer; the municipality's participation page and the resident's "My participation".
+"""Initiative proposal pages: the list (all, or one municipality's; filters, sorts, pages), the map page with its
+data and its markers' popups, a proposal's page (description, place, progress, state and deadline, comments,
+support), the draft's form, the administration's queue and answer; the municipality's participation page and the
+resident's "My participation".
 
 Thin: forms parse, services decide and write, rules say who may act; reads come from selectors_proposals."""
 
 from importlib import import_module
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -75,13 +78,70 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 
 
 def proposal_map(request: HttpRequest) -> JsonResponse:
-    """[[id, lat, lon, status], …] of published proposals with a point (?municipality=<pk>, ?bbox=s,w,n,e)."""
+    """[[id, lat, lon, status], …] of published proposals with a point (?municipality=<pk>, ?status=,
+    ?bbox=s,w,n,e), the newest first; the header X-Map-Truncated is 1 when only the newest MAP_CAP are given."""
     wanted = request.GET.get("municipality", "")
     municipality = int(wanted) if wanted.isdigit() else None
-    points = selectors.proposal_map_points(municipality=municipality, bbox=request.GET.get("bbox"))
+    points, truncated = selectors.proposal_map_data(
+        municipality=municipality, bbox=request.GET.get("bbox"), status=request.GET.get("status")
+    )
     response = JsonResponse(points, safe=False)
     response["Cache-Control"] = "public, max-age=60"
+    response["X-Map-Truncated"] = "1" if truncated else "0"
     return response
+
+
+def proposal_map_popup(request: HttpRequest, pk: int) -> JsonResponse:
+    """What a map marker's popup shows, fetched when it opens: {id, title, status, url} of a published proposal."""
+    found = selectors.proposal_map_popup(pk)
+    if found is None:
+        raise Http404
+    response = JsonResponse(
+        {
+            "id": found["pk"],
+            "title": found["title"],
+            "status": found["status"],
+            "url": reverse("participation:proposal_detail", args=[found["pk"]]),
+        }
+    )
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+# Each status's marker carries a symbol as well as a colour, so that the status is not told by colour alone.
+MAP_SYMBOLS = {
+    ProposalStatus.COLLECTING: "+",
+    ProposalStatus.UNDER_REVIEW: "…",
+    ProposalStatus.ACCEPTED: "✓",
+    ProposalStatus.REJECTED: "✕",
+    ProposalStatus.SELECTION: "★",
+    ProposalStatus.WITHDRAWN: "−",
+}
+
+
+def proposal_map_page(request: HttpRequest) -> HttpResponse:
+    """The proposals on a map, filtered like the list (municipality, status). The page holds no proposal: its
+    script draws them from proposal_map (by bounding box when the cap is reached) and fetches a marker's popup
+    from proposal_map_popup. Without JavaScript it points to the list with the same filters."""
+    municipalities = _filter_municipalities()
+    form = ProposalFilterForm(request.GET or None, municipalities=municipalities)
+    del form.fields["sort"]  # a map has no order
+    filters = form.filters() if request.GET else {"municipality": None, "status": None}
+    municipality = next((m for m in municipalities if m.pk == filters["municipality"]), None)
+    query = {key: filters[key] for key in ("municipality", "status") if filters[key]}
+    return render(
+        request,
+        "participation/proposals/proposal_map.html",
+        {
+            "form": form,
+            "municipality": municipality,
+            "status": filters["status"] or "",
+            "has_filters": bool(query),
+            "list_query": urlencode(query),
+            "legend": [(status, status.label, MAP_SYMBOLS[status]) for status in MAP_SYMBOLS],
+            "cap": selectors.MAP_CAP,
+        },
+    )
 
 
 # --- one proposal ----------------------------------------------------------------------------------------------
