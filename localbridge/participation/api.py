@@ -173,7 +173,7 @@ def _ballot_out(ballot: Any, choices: dict[int, int]) -> dict[str, Any]:
 def ballot_cast(request: HttpRequest, vote_id: int, payload: BallotIn) -> Any:
     """Records the caller's ballot (or replaces it, where the vote allows changes) and answers with the receipt
     code, which anyone can check later without learning the choices."""
-    vote = _vote(request, vote_id)
+    vote = selectors.vote_for_ballot(pk=vote_id)
     try:
         ballot = services.ballot_cast(
             vote=vote,

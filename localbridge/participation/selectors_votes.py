@@ -64,6 +64,14 @@ def vote_get(*, pk: int, user: Any) -> Vote:
     return vote
 
 
+def vote_for_ballot(*, pk: int) -> Vote:
+    """A vote a ballot may be cast in, read alone (the cast re-reads its state under the lock): never a draft."""
+    vote = Vote.objects.filter(pk=pk, status__in=PUBLIC_STATUSES).first()
+    if vote is None:
+        raise Http404(_("No such vote."))
+    return vote
+
+
 def vote_managed_by(user: Any, vote: Vote) -> bool:
     return bool(user is not None and user.has_perm("participation.manage_process", vote))
 
