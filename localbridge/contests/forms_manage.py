@@ -3,7 +3,6 @@ locking), its criteria, nominations and required documents (formsets), a stage m
 the experts and assignments. Forms parse; the services decide (their errors are put beside the fields with
 add_service_errors)."""
 
-from collections.abc import Mapping
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -47,16 +46,6 @@ RUSSIAN_TIME_ZONES = (
     "Asia/Kamchatka",
 )
 RELATION_FIELDS = ("municipalities", "countries")
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError, *, aliases: Mapping[str, str] | None = None) -> None:
-    """Put a service's errors beside the fields they are about (the rest above the form)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        name = (aliases or {}).get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def time_zone_choices() -> list[tuple[Any, Any]]:

@@ -30,16 +30,6 @@ SOURCE_LABELS = {
 }
 
 
-def add_service_errors(form: forms.BaseForm, exc: ValidationError, *, aliases: Mapping[str, str] | None = None) -> None:
-    """Put a service's errors beside the fields they are about (the rest above the form)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        name = (aliases or {}).get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
-
-
 # --- applying -------------------------------------------------------------------------------------------------
 
 

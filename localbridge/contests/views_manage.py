@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from localbridge.core.forms import add_service_errors
+
 from . import selectors, services
 from .criteria import CRITERIA_TEMPLATES
 from .forms_manage import (
@@ -32,7 +34,6 @@ from .forms_manage import (
     RequiredDocumentFormSet,
     ReviewForm,
     TemplateForm,
-    add_service_errors,
     criteria_initial,
     documents_initial,
     formset_items,

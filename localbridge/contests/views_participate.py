@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from localbridge.core.forms import add_service_errors
 from localbridge.organizations.models import Organization
 
 from . import budget, selectors, selectors_evaluation, services
@@ -41,7 +42,6 @@ from .forms_participate import (
     VersionedForm,
     WithdrawForm,
     activity_initial,
-    add_service_errors,
     applying_organizations,
     budget_initial,
     formset_rows,

@@ -6,10 +6,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from localbridge.core.forms import add_service_errors
 from localbridge.organizations.models import Membership, MembershipRole, Organization, OrganizationKind
 from localbridge.territories.models import Municipality, Settlement
 
-from .forms_residency import add_service_errors
 from .models import ProposalStatus
 
 __all__ = [

@@ -1,27 +1,15 @@
 """Forms of residence pages: a claim, a code, a decision, and the generation of codes. Forms parse; the services
 validate the rules and their errors are put beside the fields (add_service_errors)."""
 
-from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from localbridge.organizations.models import Organization, OrganizationKind
 from localbridge.territories.models import Municipality, Settlement
 
 from .services.residency import CODES_PER_CALL
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError, *, aliases: Mapping[str, str] | None = None) -> None:
-    """Put a service's errors beside the fields they are about (the rest above the form)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        name = (aliases or {}).get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 class _TerritoryForm(forms.Form):

@@ -25,15 +25,6 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """A service's errors beside the form's fields (the others at the top of the form)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 # --- filters --------------------------------------------------------------------------------------------------
 
 

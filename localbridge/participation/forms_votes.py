@@ -17,15 +17,6 @@ from django.utils.translation import gettext_lazy
 from .models import BallotType, OutcomeRule, Vote, VoteProject
 
 
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's errors beside the fields they are about (the rest above the form)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 def parse_choices(data: Mapping[str, Any], vote: Vote, projects: Sequence[VoteProject]) -> dict[int, int]:
     """{project id: points} from a posted ballot: "project" (checkboxes or a radio) or "points-<id>" inputs."""
     known = {p.pk for p in projects}

@@ -475,6 +475,14 @@ class SurveyStatus(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
+SURVEY_WORKFLOW = Workflow(
+    [
+        Transition("open", (SurveyStatus.DRAFT,), SurveyStatus.OPEN, _("Publish and open the survey")),
+        Transition("close", (SurveyStatus.OPEN,), SurveyStatus.CLOSED, _("Close the survey")),
+    ]
+)
+
+
 class Survey(Eligibility, TimeStampedModel):
     """A survey of residents (опрос граждан): advisory; anonymous or identified."""
 
@@ -586,6 +594,21 @@ class HearingStatus(models.TextChoices):
     ANNOUNCED = "announced", _("announced")
     HELD = "held", _("held: minutes published")
     CANCELLED = "cancelled", _("cancelled")
+
+
+HEARING_WORKFLOW = Workflow(
+    [
+        Transition("announce", (HearingStatus.DRAFT,), HearingStatus.ANNOUNCED, _("Announce")),
+        Transition("held", (HearingStatus.ANNOUNCED,), HearingStatus.HELD, _("Publish the minutes and decision")),
+        Transition(
+            "cancel",
+            (HearingStatus.DRAFT, HearingStatus.ANNOUNCED),
+            HearingStatus.CANCELLED,
+            _("Cancel"),
+            comment_required=True,
+        ),
+    ]
+)
 
 
 class Hearing(Eligibility, TimeStampedModel):

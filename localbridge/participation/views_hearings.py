@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from localbridge.core.files import file_response
+from localbridge.core.forms import add_service_errors, errors_to_messages
 from localbridge.core.pagination import paginate
 from localbridge.core.text import render_markdown
 
@@ -29,7 +30,6 @@ from .forms_surveys import (
     ProcessFilterForm,
     ProposalAnswerForm,
     ProposalForm,
-    add_service_errors,
 )
 from .models import Hearing, HearingDocument, HearingProposal, HearingStatus
 from .services import hearings as services
@@ -43,8 +43,7 @@ def _manage_or_403(request: HttpRequest, hearing: Hearing) -> None:
 
 
 def _errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
+    errors_to_messages(request, exc)
 
 
 def hearing_list(request: HttpRequest) -> HttpResponse:

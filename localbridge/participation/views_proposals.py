@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from localbridge.core.forms import add_service_errors
 from localbridge.core.pagination import paginate
 from localbridge.core.text import render_markdown
 from localbridge.territories.models import Municipality
@@ -29,7 +30,7 @@ from localbridge.territories.models import Municipality
 from . import selectors_proposals as selectors
 from . import services
 from .eligibility import eligibility_errors
-from .forms_proposals import AnswerForm, CommentForm, ProposalFilterForm, ProposalForm, TermsForm, add_service_errors
+from .forms_proposals import AnswerForm, CommentForm, ProposalFilterForm, ProposalForm, TermsForm
 from .models import PROPOSAL_WORKFLOW, Proposal, ProposalStatus
 
 MUNICIPALITY_PAGE_PROPOSALS = 20

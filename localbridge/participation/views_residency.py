@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from localbridge.core.forms import add_service_errors
 from localbridge.core.pagination import paginate
 from localbridge.territories.selectors import municipality_list
 
@@ -28,7 +29,6 @@ from .forms_residency import (
     CodesGenerateForm,
     DecideForm,
     MunicipalitySearchForm,
-    add_service_errors,
 )
 from .models import ResidencyStatus
 

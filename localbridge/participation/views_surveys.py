@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from localbridge.core.exports import EXPORT_FORMATS, Column, export_response
+from localbridge.core.forms import add_service_errors, errors_to_messages
 from localbridge.core.pagination import paginate
 from localbridge.core.text import render_markdown
 
@@ -28,7 +29,6 @@ from .forms_surveys import (
     QuestionFormSet,
     SurveyForm,
     add_question_errors,
-    add_service_errors,
     answer_sheet,
     answers_from_post,
     question_initial,
@@ -229,8 +229,7 @@ def survey_move(request: HttpRequest, pk: int) -> HttpResponse:
                 now=timezone.now(),
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            errors_to_messages(request, exc)
         else:
             messages.success(request, _("Done."))
     return redirect("participation:survey_detail", pk=survey.pk)

@@ -10,10 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from localbridge.core.forms import add_service_errors
 from localbridge.core.sources import project_source
 
 from . import selectors_votes as selectors
-from .forms_votes import SourceProjectsForm, add_service_errors
+from .forms_votes import SourceProjectsForm
 from .models import VoteStatus
 from .services import vote_sources as services
 

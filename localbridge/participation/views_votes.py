@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from localbridge.core.forms import add_service_errors, errors_to_messages
 from localbridge.core.services import error_codes
 from localbridge.core.sources import project_sources
 from localbridge.core.text import render_markdown
@@ -23,7 +24,7 @@ from localbridge.territories.models import Municipality
 
 from . import selectors_votes as selectors
 from .eligibility import eligibility_errors
-from .forms_votes import BallotForm, PaperBallotForm, ReceiptForm, VoteForm, add_service_errors
+from .forms_votes import BallotForm, PaperBallotForm, ReceiptForm, VoteForm
 from .models import VOTE_WORKFLOW, BallotType, Vote, VoteStatus
 from .services import votes as services
 
@@ -237,8 +238,7 @@ def vote_move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         services.vote_move(vote=vote, actor=request.user, action=action, comment=request.POST.get("comment", ""))
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        errors_to_messages(request, exc)
     else:
         messages.success(request, _("Done: %(state)s.") % {"state": vote.get_status_display()})
     return redirect("participation:vote_manage", pk=vote.pk)

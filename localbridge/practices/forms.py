@@ -4,13 +4,12 @@ through (`practice_browse`).
 Forms parse and check input; the services (services.py) decide and write, and their errors are put back beside
 the fields they are about (`add_service_errors`)."""
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from importlib import import_module
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
@@ -40,16 +39,6 @@ QUERY_MAX_CHARS = 1000
 FACET_LIMIT = 50
 FACETS = ("topic", "country", "region", "municipality", "organization_kind", "year", "language", "recommended")
 LANGUAGE_NAMES: dict[str, Any] = dict(PRACTICE_LANGUAGES)
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError, *, aliases: Mapping[str, str] | None = None) -> None:
-    """Put a service's errors beside the fields they are about (the rest above the form)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        name = (aliases or {}).get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 # --- searching the bank ---------------------------------------------------------------------------------------

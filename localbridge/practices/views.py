@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from localbridge.core.exports import EXPORT_FORMATS, Column, export_response
 from localbridge.core.files import DOCUMENT_TYPES, IMAGE_TYPES, file_response
+from localbridge.core.forms import add_service_errors
 from localbridge.core.pagination import PAGE_SIZE, paginate
 
 from . import selectors, services
@@ -35,7 +36,6 @@ from .forms import (
     PracticeForm,
     PracticeQuery,
     RecommendForm,
-    add_service_errors,
     adopting_organizations,
     figure_initial,
     formset_figures,

@@ -9,7 +9,6 @@ DOMAIN.md's typical rules are advice, not refusals: notice of a public hearing a
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,7 +18,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from localbridge.core.audit import audit_record
 from localbridge.core.events import emit
@@ -30,9 +28,10 @@ from localbridge.core.services import clean_text as _text
 from localbridge.core.services import lock_row as _lock
 from localbridge.core.services import one_line as _one_line
 from localbridge.core.services import require_perm as _require
-from localbridge.core.workflow import Transition, Workflow
 from localbridge.participation.eligibility import eligibility_errors
+from localbridge.participation.events import HearingAnnounced, HearingCancelled, HearingHeld
 from localbridge.participation.models import (
+    HEARING_WORKFLOW,
     Hearing,
     HearingDocument,
     HearingKind,
@@ -63,23 +62,6 @@ __all__ = [
     "registration_open",
     "registration_toggle",
 ]
-
-# The hearing's lifecycle (the lead may move this table to models.py beside the other workflows).
-HEARING_WORKFLOW = Workflow(
-    [
-        Transition("announce", (HearingStatus.DRAFT,), HearingStatus.ANNOUNCED, gettext_lazy("Announce")),
-        Transition(
-            "held", (HearingStatus.ANNOUNCED,), HearingStatus.HELD, gettext_lazy("Publish the minutes and decision")
-        ),
-        Transition(
-            "cancel",
-            (HearingStatus.DRAFT, HearingStatus.ANNOUNCED),
-            HearingStatus.CANCELLED,
-            gettext_lazy("Cancel"),
-            comment_required=True,
-        ),
-    ]
-)
 
 HEARING_FIELDS = (
     "kind",
@@ -113,21 +95,6 @@ def _hearing_min_age() -> int:
 
 
 # --- events ---------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HearingAnnounced:
-    hearing_id: int
-
-
-@dataclass(frozen=True)
-class HearingHeld:
-    hearing_id: int
-
-
-@dataclass(frozen=True)
-class HearingCancelled:
-    hearing_id: int
 
 
 # --- helpers --------------------------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ administration there, plus `answer_days`."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -37,6 +36,7 @@ from localbridge.core.services import require_perm as _require
 from localbridge.organizations.models import Organization, OrganizationKind
 from localbridge.organizations.rules import is_chair
 from localbridge.participation.eligibility import eligibility_errors
+from localbridge.participation.events import ProposalCommented, ProposalMoved, ProposalSupported
 from localbridge.participation.models import (
     PROPOSAL_WORKFLOW,
     Comment,
@@ -97,28 +97,6 @@ def default_answer_days() -> int:
 
 
 # --- events (delivered after commit; the lead may move them to events.py) ---------------------------------------
-
-
-@dataclass(frozen=True)
-class ProposalMoved:
-    proposal_id: int
-    actor_id: int | None
-    action: str
-    from_status: str
-    to_status: str
-
-
-@dataclass(frozen=True)
-class ProposalSupported:
-    proposal_id: int
-    user_id: int
-
-
-@dataclass(frozen=True)
-class ProposalCommented:
-    proposal_id: int
-    comment_id: int
-    actor_id: int | None
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------

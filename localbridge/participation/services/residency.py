@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +29,7 @@ from localbridge.core.services import one_line as _one_line
 from localbridge.core.services import require_perm as _require
 from localbridge.organizations.models import Organization, OrganizationKind
 from localbridge.organizations.rules import user_is_municipal_staff
+from localbridge.participation.events import CodesGenerated, ResidencyClaimed, ResidencyDecided
 from localbridge.participation.models import Residency, ResidencyCode, ResidencyMethod, ResidencyStatus
 from localbridge.territories.models import Municipality, Settlement
 
@@ -60,28 +60,6 @@ LIVE_STATUSES = (ResidencyStatus.CLAIMED, ResidencyStatus.CONFIRMED)
 
 
 # --- events (delivered after commit; the lead may move them to events.py) ---------------------------------------
-
-
-@dataclass(frozen=True)
-class ResidencyClaimed:
-    residency_id: int
-    actor_id: int | None
-
-
-@dataclass(frozen=True)
-class ResidencyDecided:
-    residency_id: int
-    actor_id: int | None
-    status: str
-    method: str
-
-
-@dataclass(frozen=True)
-class CodesGenerated:
-    municipality_id: int
-    actor_id: int | None
-    batch: str
-    count: int
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------

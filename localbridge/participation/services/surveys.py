@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,7 +23,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from localbridge.core.audit import audit_record
 from localbridge.core.events import emit
@@ -34,9 +32,10 @@ from localbridge.core.services import clean_text as _text
 from localbridge.core.services import lock_row as _lock
 from localbridge.core.services import one_line as _one_line
 from localbridge.core.services import require_perm as _require
-from localbridge.core.workflow import Transition, Workflow
 from localbridge.participation.eligibility import eligibility_errors
+from localbridge.participation.events import SurveyClosed, SurveyOpened, SurveyResponded
 from localbridge.participation.models import (
+    SURVEY_WORKFLOW,
     Answer,
     Question,
     QuestionKind,
@@ -65,14 +64,6 @@ __all__ = [
     "survey_update",
 ]
 
-# The survey's lifecycle (the lead may move this table to models.py beside the other workflows).
-SURVEY_WORKFLOW = Workflow(
-    [
-        Transition("open", (SurveyStatus.DRAFT,), SurveyStatus.OPEN, gettext_lazy("Publish and open the survey")),
-        Transition("close", (SurveyStatus.OPEN,), SurveyStatus.CLOSED, gettext_lazy("Close the survey")),
-    ]
-)
-
 SURVEY_FIELDS = (
     "title",
     "description",
@@ -98,21 +89,6 @@ def _notice_days() -> int:
 
 
 # --- events ---------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SurveyOpened:
-    survey_id: int
-
-
-@dataclass(frozen=True)
-class SurveyClosed:
-    survey_id: int
-
-
-@dataclass(frozen=True)
-class SurveyResponded:
-    survey_id: int
 
 
 # --- helpers --------------------------------------------------------------------------------------------------

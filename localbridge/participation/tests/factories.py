@@ -1,8 +1,6 @@
-"""Factories of the participation module. Helpers add factories in their own marked blocks."""
+"""Factories and helpers of the participation tests: residence and proposals, votes, surveys and hearings."""
 
-# --- P1: residence and initiative proposals ---------------------------------------------------------------------
-
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import factory
@@ -11,17 +9,31 @@ from localbridge.accounts.tests.factories import UserFactory
 from localbridge.organizations.models import MembershipRole
 from localbridge.organizations.tests.factories import AdministrationFactory, MembershipFactory, TosFactory
 from localbridge.participation.models import (
+    BallotType,
     Comment,
+    Hearing,
+    HearingKind,
+    HearingStatus,
     Proposal,
     ProposalStatus,
+    Question,
+    QuestionKind,
     Residency,
     ResidencyMethod,
     ResidencyStatus,
     Support,
+    Survey,
+    SurveyStatus,
+    Vote,
+    VoteProject,
+    VoteStatus,
 )
 from localbridge.territories.tests.factories import MunicipalityFactory
 
-P1_NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)  # the tests' fixed clock
+
+
+# --- residence and initiative proposals ------------------------------------------------------------------------
 
 
 class ResidencyFactory(factory.django.DjangoModelFactory):
@@ -90,7 +102,7 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     status = ProposalStatus.COLLECTING
     support_threshold = 3
-    published_at = P1_NOW
+    published_at = NOW
     min_age = 16
 
 
@@ -112,3 +124,123 @@ class CommentFactory(factory.django.DjangoModelFactory):
 
 
 # --- end of P1 --------------------------------------------------------------------------------------------------
+
+
+# --- participatory-budget votes --------------------------------------------------------------------------------
+
+
+def vote_resident(municipality, **user_fields):
+    """A user with a confirmed residency in `municipality`, born 1990."""
+    user = UserFactory(birth_year=user_fields.pop("birth_year", 1990), **user_fields)
+    Residency.objects.create(user=user, municipality=municipality, status=ResidencyStatus.CONFIRMED)
+    return user
+
+
+def vote_staff(municipality):
+    """A user with an active staff membership in `municipality`'s administration."""
+    user = UserFactory()
+    administration = AdministrationFactory(municipality=municipality)
+    MembershipFactory(user=user, organization=administration, role=MembershipRole.STAFF)
+    return user
+
+
+class VoteFactory(factory.django.DjangoModelFactory):
+    """An open approval vote (opened a day before NOW, closing ten days after) with a budget of 100 000."""
+
+    class Meta:
+        model = Vote
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    title = factory.Sequence(lambda n: f"Народный бюджет {n}")
+    budget = Decimal("100000.00")
+    ballot_type = BallotType.APPROVAL
+    max_choices = 2
+    status = VoteStatus.OPEN
+    opens_at = NOW - timedelta(days=1)
+    closes_at = NOW + timedelta(days=10)
+    min_age = 16
+
+
+class VoteProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VoteProject
+
+    vote = factory.SubFactory(VoteFactory)
+    code = factory.Sequence(lambda n: str(n + 1))
+    title = factory.Sequence(lambda n: f"Проект {n}")
+    cost = Decimal("40000.00")
+    position = factory.Sequence(lambda n: n)
+
+
+def vote_with_projects(costs=(40000, 30000, 50000), **fields):
+    """A vote with one project per cost (codes 1, 2, 3…)."""
+    vote = VoteFactory(**fields)
+    projects = [
+        VoteProjectFactory(vote=vote, code=str(i), cost=Decimal(cost), position=i)
+        for i, cost in enumerate(costs, start=1)
+    ]
+    return vote, projects
+
+
+# --- surveys, hearings and meetings ----------------------------------------------------------------------------
+
+
+def resident(municipality, **user_fields):
+    """A user with a confirmed residency in `municipality`, born 1990."""
+    user = UserFactory(birth_year=user_fields.pop("birth_year", 1990), **user_fields)
+    Residency.objects.create(user=user, municipality=municipality, status=ResidencyStatus.CONFIRMED)
+    return user
+
+
+def municipal_staff(municipality):
+    """A user with an active staff membership in `municipality`'s administration."""
+    user = UserFactory()
+    administration = AdministrationFactory(municipality=municipality)
+    MembershipFactory(user=user, organization=administration, role=MembershipRole.STAFF)
+    return user
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Survey
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    title = factory.Sequence(lambda n: f"Опрос {n}")
+    anonymous = True
+    status = SurveyStatus.OPEN
+    opens_at = NOW - timedelta(days=1)
+    closes_at = NOW + timedelta(days=10)
+    min_age = 16
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    survey = factory.SubFactory(SurveyFactory)
+    kind = QuestionKind.SINGLE
+    text = factory.Sequence(lambda n: f"Вопрос {n}?")
+    options = factory.LazyAttribute(
+        lambda q: (
+            ["Да", "Нет", "Не знаю"]
+            if q.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.RANKING)
+            else []
+        )
+    )
+    position = factory.Sequence(lambda n: n)
+
+
+class HearingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Hearing
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    kind = HearingKind.HEARING
+    subject = factory.Sequence(lambda n: f"Проект бюджета на 2027 год ({n})")
+    description = "Обсуждение проекта бюджета."
+    starts_at = NOW + timedelta(days=25)
+    ends_at = NOW + timedelta(days=25, hours=2)
+    place = "ул. Ленина, 1, актовый зал"
+    proposals_until = NOW + timedelta(days=20)
+    status = HearingStatus.ANNOUNCED
+    min_age = 18

@@ -13,7 +13,7 @@ from localbridge.accounts.tests.factories import UserFactory
 from localbridge.participation.models import Ballot, BallotChoice, VoteStatus
 from localbridge.participation.services.votes import results_compute
 
-from .factories_p2 import vote_resident, vote_staff, vote_with_projects
+from .factories import vote_resident, vote_staff, vote_with_projects
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.db import connection
 from localbridge.participation.models import Ballot, BallotChoice, Vote, VoteResult, VoteStatus
 from localbridge.participation.services.votes import ballot_cast, results_compute, vote_move
 
-from .factories_p2 import NOW, vote_resident, vote_staff, vote_with_projects
+from .factories import NOW, vote_resident, vote_staff, vote_with_projects
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -5,7 +5,7 @@ import pytest
 
 from localbridge.participation.ical import escape_text, fold, hearing_ics
 
-from .factories_p3 import NOW, HearingFactory
+from .factories import NOW, HearingFactory
 
 pytestmark = pytest.mark.django_db
 

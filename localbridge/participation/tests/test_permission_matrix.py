@@ -72,14 +72,18 @@ from localbridge.participation.services import surveys as survey_services
 from localbridge.participation.services import votes as vote_services
 from localbridge.participation.tests.factories import (
     CommentFactory,
+    HearingFactory,
     MunicipalStaffFactory,
     ProposalFactory,
+    QuestionFactory,
     ResidencyFactory,
     ResidentFactory,
+    SurveyFactory,
+    resident,
     tos_with_chair,
+    vote_resident,
+    vote_with_projects,
 )
-from localbridge.participation.tests.factories_p2 import vote_resident, vote_with_projects
-from localbridge.participation.tests.factories_p3 import HearingFactory, QuestionFactory, SurveyFactory, resident
 from localbridge.territories.models import Municipality
 from localbridge.territories.tests.factories import MunicipalityFactory
 

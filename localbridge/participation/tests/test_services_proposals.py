@@ -15,7 +15,7 @@ from localbridge.core.models import AuditEntry
 from localbridge.participation import services
 from localbridge.participation.models import Comment, Proposal, ProposalStatus, Support
 from localbridge.participation.tests.factories import (
-    P1_NOW,
+    NOW,
     CommentFactory,
     MunicipalStaffFactory,
     ProposalFactory,
@@ -33,7 +33,7 @@ def _codes(exc: ValidationError) -> set[str]:
     return {e.code for e in exc.error_list}
 
 
-def _support_all(proposal, count, now=P1_NOW):
+def _support_all(proposal, count, now=NOW):
     for _ in range(count):
         services.proposal_support(proposal=proposal, actor=ResidentFactory(residence=proposal.municipality), now=now)
     proposal.refresh_from_db()
@@ -61,10 +61,10 @@ def test_a_draft_is_created_with_the_municipalitys_terms_and_published(settings)
     assert proposal.title == "Сквер у школы"
     assert proposal.estimated_cost == Decimal("1200000.50")
     assert (proposal.support_threshold, proposal.answer_days) == (25, 45)
-    services.proposal_publish(proposal=proposal, actor=author, now=P1_NOW)
+    services.proposal_publish(proposal=proposal, actor=author, now=NOW)
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.COLLECTING
-    assert proposal.published_at == P1_NOW
+    assert proposal.published_at == NOW
     assert AuditEntry.objects.filter(object_id=str(proposal.pk), action="publish").exists()
 
 
@@ -127,7 +127,7 @@ def test_reaching_the_threshold_sends_the_proposal_to_the_administration():
     _support_all(proposal, 1)
     assert proposal.status == ProposalStatus.UNDER_REVIEW
     assert proposal.supports_count == 3
-    assert proposal.submitted_at == P1_NOW
+    assert proposal.submitted_at == NOW
     assert proposal.answer_due == date(2026, 7, 1)
     assert AuditEntry.objects.filter(object_id=str(proposal.pk), action="submit", to_status="under_review").exists()
 
@@ -161,7 +161,7 @@ def test_lowering_the_threshold_below_the_supports_sends_the_proposal_at_once():
     staff = MunicipalStaffFactory(municipality=proposal.municipality)
     with pytest.raises(PermissionDenied):
         services.proposal_set_terms(proposal=proposal, actor=proposal.author, support_threshold=2)
-    services.proposal_set_terms(proposal=proposal, actor=staff, support_threshold=2, answer_days=10, now=P1_NOW)
+    services.proposal_set_terms(proposal=proposal, actor=staff, support_threshold=2, answer_days=10, now=NOW)
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.UNDER_REVIEW
     assert proposal.answer_due == date(2026, 6, 11)
@@ -177,10 +177,10 @@ def test_lowering_the_threshold_below_the_supports_sends_the_proposal_at_once():
 def test_the_administration_answers(decision, status):
     proposal = ProposalFactory(status=ProposalStatus.UNDER_REVIEW, answer_due=date(2026, 7, 1))
     staff = MunicipalStaffFactory(municipality=proposal.municipality)
-    services.proposal_answer(proposal=proposal, actor=staff, decision=decision, comment="Включим в план", now=P1_NOW)
+    services.proposal_answer(proposal=proposal, actor=staff, decision=decision, comment="Включим в план", now=NOW)
     proposal.refresh_from_db()
     assert proposal.status == status
-    assert proposal.decided_at == P1_NOW
+    assert proposal.decided_at == NOW
     assert proposal.decision_comment == "Включим в план"
 
 
@@ -255,7 +255,7 @@ def test_a_resident_too_young_may_not_support():
     proposal = ProposalFactory(min_age=16)
     with pytest.raises(ValidationError) as exc:
         services.proposal_support(
-            proposal=proposal, actor=ResidentFactory(residence=proposal.municipality, birth_year=2015), now=P1_NOW
+            proposal=proposal, actor=ResidentFactory(residence=proposal.municipality, birth_year=2015), now=NOW
         )
     assert _codes(exc.value) == {"too_young"}
 

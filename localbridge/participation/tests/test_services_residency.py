@@ -13,7 +13,7 @@ from localbridge.participation import services
 from localbridge.participation.models import Residency, ResidencyCode, ResidencyMethod, ResidencyStatus
 from localbridge.participation.services.residency import CODE_ALPHABET, code_hash
 from localbridge.participation.tests.factories import (
-    P1_NOW,
+    NOW,
     MunicipalStaffFactory,
     ResidencyFactory,
     tos_with_chair,
@@ -41,7 +41,7 @@ def test_a_claim_awaits_confirmation_and_is_audited():
     settlement = SettlementFactory(municipality=municipality)
     user = UserFactory()
     residency = services.residency_claim(
-        actor=user, municipality=municipality, settlement=settlement, address="  ул. Мира,   5 ", now=P1_NOW
+        actor=user, municipality=municipality, settlement=settlement, address="  ул. Мира,   5 ", now=NOW
     )
     assert residency.status == ResidencyStatus.CLAIMED
     assert residency.settlement == settlement
@@ -83,12 +83,12 @@ def test_after_a_rejection_the_user_may_claim_again():
 def test_the_municipalitys_staff_confirm_a_claim():
     residency = ResidencyFactory()
     staff = MunicipalStaffFactory(municipality=residency.municipality)
-    services.residency_decide(residency=residency, actor=staff, confirm=True, now=P1_NOW)
+    services.residency_decide(residency=residency, actor=staff, confirm=True, now=NOW)
     residency.refresh_from_db()
     assert residency.status == ResidencyStatus.CONFIRMED
     assert residency.method == ResidencyMethod.STAFF
     assert residency.decided_by == staff
-    assert residency.decided_at == P1_NOW
+    assert residency.decided_at == NOW
     assert AuditEntry.objects.filter(action="confirm", object_id=str(residency.pk), to_status="confirmed").exists()
 
 
@@ -176,11 +176,11 @@ def test_a_code_confirms_residence_at_once_and_works_once():
     )
     user = UserFactory()
     typed = f" {code[:5].lower()}-{code[5:]} "
-    residency = services.residency_confirm_with_code(actor=user, municipality=municipality, code=typed, now=P1_NOW)
+    residency = services.residency_confirm_with_code(actor=user, municipality=municipality, code=typed, now=NOW)
     assert residency.status == ResidencyStatus.CONFIRMED
     assert residency.method == ResidencyMethod.CODE
     spent = ResidencyCode.objects.get()
-    assert spent.used_by == user and spent.used_at == P1_NOW
+    assert spent.used_by == user and spent.used_at == NOW
     with pytest.raises(ValidationError) as exc:
         services.residency_confirm_with_code(actor=UserFactory(), municipality=municipality, code=code)
     assert _field_codes(exc.value, "code") == {"code_used"}

@@ -16,7 +16,7 @@ from localbridge.participation.services.surveys import (
 )
 from localbridge.territories.tests.factories import MunicipalityFactory
 
-from .factories_p3 import NOW, QuestionFactory, SurveyFactory, municipal_staff, resident
+from .factories import NOW, QuestionFactory, SurveyFactory, municipal_staff, resident
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from localbridge.participation.services.vote_sources import (
 from localbridge.participation.services.votes import vote_update
 from localbridge.territories.tests.factories import MunicipalityFactory
 
-from .factories_p2 import NOW, VoteFactory, VoteProjectFactory, vote_resident, vote_staff
+from .factories import NOW, VoteFactory, VoteProjectFactory, vote_resident, vote_staff
 
 pytestmark = pytest.mark.django_db
 

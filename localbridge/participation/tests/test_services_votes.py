@@ -38,7 +38,7 @@ from localbridge.participation.services.votes import (
 )
 from localbridge.territories.tests.factories import MunicipalityFactory
 
-from .factories_p2 import NOW, VoteFactory, vote_resident, vote_staff, vote_with_projects
+from .factories import NOW, VoteFactory, vote_resident, vote_staff, vote_with_projects
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from localbridge.participation.models import HearingProposal, HearingRegistration, HearingStatus
 
-from .factories_p3 import HearingFactory, municipal_staff, resident
+from .factories import HearingFactory, municipal_staff, resident
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from localbridge.organizations.tests.factories import AdministrationFactory, Mem
 from localbridge.participation.models import QuestionKind, SurveyResponse, SurveyStatus
 from localbridge.participation.services.surveys import response_submit
 
-from .factories_p3 import QuestionFactory, SurveyFactory, municipal_staff, resident
+from .factories import QuestionFactory, SurveyFactory, municipal_staff, resident
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from localbridge.core.sources import ProjectCandidate, SourceGroup, register_pro
 from localbridge.participation.models import VoteStatus
 from localbridge.territories.tests.factories import MunicipalityFactory
 
-from .factories_p2 import VoteFactory, vote_resident, vote_staff
+from .factories import VoteFactory, vote_resident, vote_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from localbridge.accounts.tests.factories import UserFactory
 from localbridge.participation.models import Ballot, BallotType, Vote, VoteStatus
 
-from .factories_p2 import VoteProjectFactory, vote_resident, vote_staff, vote_with_projects
+from .factories import VoteProjectFactory, vote_resident, vote_staff, vote_with_projects
 
 pytestmark = pytest.mark.django_db
 
