@@ -13,7 +13,7 @@ from localbridge.contests.tests.factories import ApplicantFactory, ApplicationFa
 from localbridge.core.services import error_codes
 from localbridge.participation.models import VoteStatus
 from localbridge.participation.services.vote_sources import vote_projects_from_source
-from localbridge.participation.tests.factories_p2 import VoteFactory, vote_staff
+from localbridge.participation.tests.factories import VoteFactory, vote_staff
 
 pytestmark = pytest.mark.django_db
 
