@@ -47,9 +47,9 @@ NOTES = """\
   audit entry. A retry with the same `request_key` answers with the ballot already recorded.
 - The plan: every voter casts once, in a shuffled order; 5 % of the submissions are sent twice at once (the copy
   goes out right behind the original, so both are in flight together), 5 % of the voters later change their
-  ballot (another real ballot of the same file; at least three times the connections later, so their first
-  ballot has surely been answered: the changes that would fall past the end are not sent). Warm-up: reads of the
-  two votes over the same connections.
+  ballot (another real ballot of the same file), later in the run and only once the answers to their first
+  submission are in (a voter changes a ballot they saw recorded). Warm-up: reads of the two votes over the same
+  connections.
 - "Sustained" is the lowest rate over the run's 5-second windows; "rate" is all answers ÷ the run's wall time.
 - The recount check: no request failed; both copies of a doubled submission got the same receipt; per vote, the
   ballot rows equal its voters (no ballot lost, none doubled) and every stored ballot holds exactly what its
@@ -233,7 +233,7 @@ def _plan(built: Built, *, connections: int) -> tuple[list[Any], list[dict[str, 
         pks = dict(VoteProject.objects.filter(vote_id=vote["id"]).values_list("code", "pk"))
         mixes.append([sorted(pks[c] for c in b.choices) for b in election.ballots])
 
-    def request(voter: int, vote_index: int, choices: list[int], key: str) -> Any:
+    def request(voter: int, vote_index: int, choices: list[int], key: str, after: tuple[int, ...] = ()) -> Any:
         key_id, secret = _token(voter, seed)
         body = json.dumps({"choices": {str(pk): 1 for pk in choices}, "request_key": key}).encode()
         return Request(
@@ -241,6 +241,7 @@ def _plan(built: Built, *, connections: int) -> tuple[list[Any], list[dict[str, 
             f"/api/v1/participation/votes/{built.context['votes'][vote_index]['id']}/ballot",
             body,
             (("Authorization", f"Bearer lb_{key_id}_{secret}"), ("Content-Type", "application/json")),
+            after,
         )
 
     order = list(range(scale))
@@ -254,7 +255,8 @@ def _plan(built: Built, *, connections: int) -> tuple[list[Any], list[dict[str, 
     what: list[dict[str, Any]] = []
     later: dict[int, list[int]] = {}  # position → voters whose change goes out there
     expected: dict[int, dict[int, frozenset]] = {v["id"]: {} for v in built.context["votes"]}
-    gap = 3 * connections  # a change goes out only once its first submission has surely been answered
+    gap = 3 * connections  # changes come later in the run, spread among the first ballots
+    sent: dict[int, list[int]] = {}  # voter → the indexes of their submissions so far
 
     def emit(voter: int, kind: str) -> None:
         vote_index = voter % len(mixes)
@@ -263,11 +265,15 @@ def _plan(built: Built, *, connections: int) -> tuple[list[Any], list[dict[str, 
         if kind == "change":
             ballot = mix[(voter // len(mixes) + 7919) % len(mix)]
         key = f"{kind[0]}{voter}"
-        plan.append(request(voter, vote_index, ballot, key))
+        # A change waits for the answers to the voter's first submission (and its copy): a voter changes a ballot
+        # they have seen recorded, so which one counts last is never a race of the plan itself.
+        plan.append(request(voter, vote_index, ballot, key, tuple(sent.get(voter, ())) if kind == "change" else ()))
+        sent.setdefault(voter, []).append(len(plan) - 1)
         what.append({"voter": voter, "vote": built.context["votes"][vote_index]["id"], "kind": kind})
         expected[built.context["votes"][vote_index]["id"]][voter] = frozenset(ballot)
         if kind == "first" and voter in retry:
             plan.append(plan[-1])
+            sent[voter].append(len(plan) - 1)
             what.append({**what[-1], "kind": "retry", "twin": len(plan) - 2})
         if kind == "first" and voter in change:
             later.setdefault(len(plan) + gap, []).append(voter)
@@ -277,8 +283,9 @@ def _plan(built: Built, *, connections: int) -> tuple[list[Any], list[dict[str, 
         for position in [p for p in later if p <= len(plan)]:
             for changer in later.pop(position):
                 emit(changer, "change")
-    # Changes still due past the end would go out too soon after their first submission (whose answer may still
-    # be on its way, so the last ballot would be a race): those voters keep their first ballot.
+    for position in sorted(later):
+        for changer in later.pop(position):
+            emit(changer, "change")
     return plan, what, expected
 
 
@@ -371,7 +378,7 @@ def measure(built: Built, *, requests: int, warmup: int) -> dict[str, Any]:
     from bench.loadgen import Request, run_plan, throughput_windows
     from bench.stats import percentile
 
-    workers = int(os.environ.get("BENCH_WORKERS", "4"))
+    workers = int(os.environ.get("BENCH_WORKERS", "3"))
     threads = int(os.environ.get("BENCH_THREADS", "4"))
     worker_class = os.environ.get("BENCH_WORKER_CLASS", "gthread")
     connections = int(os.environ.get("BENCH_CONNECTIONS", "32"))

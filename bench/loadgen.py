@@ -17,6 +17,7 @@ class Request:
     path: str
     body: bytes = b""
     headers: tuple[tuple[str, str], ...] = ()
+    after: tuple[int, ...] = ()  # indexes of requests whose answers must be in before this one is sent
 
     def encode(self, host: str) -> bytes:
         lines = [f"{self.method} {self.path} HTTP/1.1", f"Host: {host}", f"Content-Length: {len(self.body)}"]
@@ -80,11 +81,14 @@ async def _run(host: str, port: int, plan: Sequence[Request], connections: int, 
     answers: list[Answer | None] = [None] * len(plan)
     cursor = iter(range(len(plan)))
     run = Run(answers=answers, started=0.0, finished=0.0)
+    answered = {index: asyncio.Event() for request in plan for index in request.after}
 
     async def connection() -> None:
         reader: asyncio.StreamReader | None = None
         writer: asyncio.StreamWriter | None = None
         for index in cursor:
+            for prerequisite in plan[index].after:
+                await answered[prerequisite].wait()
             for attempt in range(3):
                 try:
                     if writer is None:
@@ -105,6 +109,8 @@ async def _run(host: str, port: int, plan: Sequence[Request], connections: int, 
                     run.reconnects += 1
                     if attempt == 2:
                         run.errors.append(f"request {index}: {type(error).__name__}: {error}")
+            if index in answered:
+                answered[index].set()
         if writer is not None:
             writer.close()
 
@@ -117,7 +123,8 @@ async def _run(host: str, port: int, plan: Sequence[Request], connections: int, 
 def run_plan(
     plan: Sequence[Request], *, host: str = "127.0.0.1", port: int, connections: int, timeout: float = 30.0
 ) -> Run:
-    """Send every request of `plan` over `connections` keep-alive connections; answers come back by index.
+    """Send every request of `plan` over `connections` keep-alive connections; answers come back by index. A
+    request with `after` waits (holding its connection) until those requests have been answered.
 
     A request whose connection broke is sent again on a new connection (up to three times), as a browser or an
     app retries: the server must treat the repeat as the same submission."""
