@@ -373,6 +373,32 @@ def _wait_ready(port: int, server: subprocess.Popen[bytes]) -> None:
 # --- the measurement ----------------------------------------------------------------------------------------
 
 
+def _cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU time used so far (user + system, seconds) by the gunicorn workers, by PostgreSQL's processes, by Redis
+    and by this process (the load generator), read from /proc: where the machine's two cores go."""
+    tick = os.sysconf("SC_CLK_TCK")
+    totals = {"gunicorn": 0.0, "postgresql": 0.0, "redis": 0.0}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        used = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        if int(fields[1]) == server_pid or int(entry.name) == server_pid:  # the arbiter and its workers
+            totals["gunicorn"] += used
+        elif name.startswith("postgres"):
+            totals["postgresql"] += used
+        elif name.startswith("redis"):
+            totals["redis"] += used
+    own = os.times()
+    totals["load generator"] = own.user + own.system
+    return totals
+
+
 def measure(built: Built, *, requests: int, warmup: int) -> dict[str, Any]:
     """Serve, cast the plan, check and recount. `requests` is unused (the plan is every voter's ballot)."""
     from bench.loadgen import Request, run_plan, throughput_windows
@@ -392,7 +418,9 @@ def measure(built: Built, *, requests: int, warmup: int) -> dict[str, Any]:
         run_plan(
             [reads[i % len(reads)] for i in range(max(warmup, connections * 4))], port=port, connections=connections
         )
+        before = _cpu_seconds(server.pid)
         run = run_plan(plan, port=port, connections=connections)
+        after = _cpu_seconds(server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -400,6 +428,7 @@ def measure(built: Built, *, requests: int, warmup: int) -> dict[str, Any]:
         except subprocess.TimeoutExpired:
             server.kill()
     answered = [a for a in run.answers if a is not None]
+    cpu_ms = {part: round((after[part] - before[part]) * 1000 / max(1, len(answered)), 2) for part in before}
     statuses = Counter(a.status for a in answered)
     latencies = [a.latency_ms for a in answered]
     windows = throughput_windows(run.answers, start=run.started, seconds=5.0)
@@ -436,6 +465,7 @@ def measure(built: Built, *, requests: int, warmup: int) -> dict[str, Any]:
         "p99_ms": round(percentile(latencies, 0.99), 2),
         "max_ms": round(max(latencies), 2),
         "retry_receipts_differ": receipts_differ,
+        "cpu_ms_per_request": cpu_ms,
         **check,
     }
     result["passed"] = bool(
@@ -532,4 +562,14 @@ def render_section(runs: list[dict[str, Any]]) -> list[str]:
             f"stored for {load.get('voters', 0):,} voters; the check "
             f"{'passed' if load.get('passed') else 'FAILED'}.".replace(",", " ")
         )
+        cpu = load.get("cpu_ms_per_request")
+        cores = run.get("machine", {}).get("cores") or os.cpu_count() or 1
+        budget = cores * 1000 / max(1.0, load.get("rate_per_s", 1.0))
+        if cpu:
+            lines.append("")
+            lines.append(
+                "CPU time per request during the run (user + system, ms): "
+                + ", ".join(f"{part} {value:.2f}" for part, value in cpu.items())
+                + f"; {sum(cpu.values()):.2f} in all, of the {cores} cores' {budget:.2f} ms per request at that rate."
+            )
     return lines
