@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "ninja",
     "allauth",
     "allauth.account",
+    "django_tasks",
+    "django_tasks_db",
     "localbridge.core",
     "localbridge.accounts",
     "localbridge.territories",
@@ -76,6 +78,7 @@ INSTALLED_APPS = [
     "localbridge.practices",
     "localbridge.contests",
     "localbridge.participation",
+    "localbridge.projects",
     "localbridge.api",
     "localbridge.site",
 ]
@@ -135,6 +138,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("SQLITE_TEST_NAME") or None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- background tasks (django-tasks) -------------------------------------------------------------------------
+# The database backend keeps the queue in the database; `manage.py db_worker` runs it. Tests (LOCALBRIDGE_ENV=test,
+# or any pytest run) execute tasks at once in the calling thread.
+RUNNING_TESTS = ENVIRONMENT == "test" or bool(os.environ.get("PYTEST_VERSION"))
+TASKS: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    if RUNNING_TESTS
+    else {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+}
 
 # --- cache -------------------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

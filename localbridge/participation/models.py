@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from localbridge.core.files import random_upload_name
 from localbridge.core.models import TimeStampedModel
@@ -150,7 +151,7 @@ class ProposalStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     COLLECTING = "collecting", _("collecting supports")
     UNDER_REVIEW = "under_review", _("with the administration")
-    ACCEPTED = "accepted", _("accepted")
+    ACCEPTED = "accepted", pgettext_lazy("proposal status", "accepted")
     REJECTED = "rejected", _("rejected")
     SELECTION = "selection", _("sent to competitive selection")
     WITHDRAWN = "withdrawn", _("withdrawn")
