@@ -20,6 +20,7 @@ from typing import Any
 
 import rules
 
+from localbridge.core.rules import is_platform_staff, signed_in
 from localbridge.organizations.models import Membership, MembershipRole, Organization, OrganizationKind
 
 from .models import (
@@ -47,10 +48,6 @@ ACTING_ROLES = (MembershipRole.CHAIR, MembershipRole.STAFF)
 SCORES_OPEN_STATUSES = (ContestStatus.RANKING, ContestStatus.FINISHED)
 
 
-def signed_in(user: Any) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
-
-
 def acts_for(user: Any, organization_id: int | None) -> bool:
     """An active chair or staff role in the organisation (one query)."""
     if organization_id is None or not signed_in(user):
@@ -66,16 +63,6 @@ def _contest_of(obj: Any) -> Contest | None:
     if isinstance(obj, Application):
         return obj.contest
     return None
-
-
-@rules.predicate
-def is_signed_in(user: Any) -> bool:
-    return signed_in(user)
-
-
-@rules.predicate
-def is_platform_staff(user: Any) -> bool:
-    return signed_in(user) and bool(user.is_staff or user.is_superuser)
 
 
 @rules.predicate

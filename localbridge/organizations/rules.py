@@ -9,6 +9,8 @@ from typing import Any
 
 import rules
 
+from localbridge.core.rules import is_signed_in
+
 from .models import (
     PUBLIC_STATUSES,
     TOS_EDITABLE_STATUSES,
@@ -92,11 +94,6 @@ def is_moderator(user: Any) -> bool:
 @rules.predicate
 def is_superuser(user: Any) -> bool:
     return _signed_in(user) and user.is_superuser
-
-
-@rules.predicate
-def is_signed_in(user: Any) -> bool:
-    return _signed_in(user)
 
 
 @rules.predicate

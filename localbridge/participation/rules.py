@@ -14,11 +14,8 @@ from typing import Any
 
 import rules
 
+from localbridge.core.rules import is_platform_staff, is_signed_in, signed_in
 from localbridge.organizations.rules import is_chair, user_is_municipal_staff
-
-
-def signed_in(user: Any) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
 
 
 def _municipality_id(obj: Any) -> int | None:
@@ -28,16 +25,6 @@ def _municipality_id(obj: Any) -> int | None:
     if hasattr(obj, "municipality_id"):
         return obj.municipality_id
     return getattr(obj, "pk", None)
-
-
-@rules.predicate
-def is_signed_in(user: Any) -> bool:
-    return signed_in(user)
-
-
-@rules.predicate
-def is_platform_staff(user: Any) -> bool:
-    return signed_in(user) and bool(user.is_staff or user.is_superuser)
 
 
 @rules.predicate

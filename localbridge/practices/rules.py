@@ -15,6 +15,7 @@ from typing import Any
 
 import rules
 
+from localbridge.core.rules import is_signed_in, signed_in
 from localbridge.core.workflow import Transition
 from localbridge.organizations.models import Membership, MembershipRole, Organization, OrganizationKind
 
@@ -30,10 +31,6 @@ ADOPTER_ROLES = (MembershipRole.CHAIR, MembershipRole.STAFF, MembershipRole.MEMB
 AUTHOR_DELETABLE_STATUSES = (PracticeStatus.DRAFT, PracticeStatus.RETURNED, PracticeStatus.REJECTED)
 
 
-def signed_in(user: Any) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
-
-
 def curator_memberships(user: Any) -> Any:
     """The user's active moderator roles in curating associations (a queryset, to use as a subquery)."""
     return Membership.objects.filter(
@@ -46,11 +43,6 @@ def user_is_practice_moderator(user: Any) -> bool:
     if not signed_in(user):
         return False
     return bool(user.is_staff or user.is_superuser or curator_memberships(user).exists())
-
-
-@rules.predicate
-def is_signed_in(user: Any) -> bool:
-    return signed_in(user)
 
 
 @rules.predicate
