@@ -414,6 +414,9 @@ class Ballot(models.Model):
         verbose_name=_("entered by"),
     )
     request_key = models.CharField(_("submission key"), max_length=64, blank=True)
+    # The keys of the submissions this ballot replaced (the latest last, a few at most): a late retry of one of
+    # them is a repeat, never a change back to an older choice.
+    earlier_keys = models.JSONField(_("earlier submission keys"), default=list, blank=True)
     created_at = models.DateTimeField(_("cast"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
     extra = models.JSONField(_("other .pb columns"), default=dict, blank=True)

@@ -56,6 +56,7 @@ from ..pb import rules as pb_rules
 from ..pb.tally import POINT_TYPES
 
 CENT = Decimal("0.01")
+EARLIER_KEYS = 20  # submission keys a ballot remembers after changes (a late retry of one is a repeat)
 MAX_BALLOT_ENTRIES = 1000  # a ballot naming more projects than this is refused unread
 RATE_DEFAULT = (20, 60)  # ballots per user per window of seconds
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed back
@@ -537,14 +538,16 @@ def _write_ballot(
                 return ballot, "created"
         if ballot is None:  # pragma: no cover - three receipt collisions in a row
             raise IntegrityError("could not draw a unique receipt")
-    if request_key and ballot.request_key == request_key:
-        return ballot, "repeated"
+    if request_key and (ballot.request_key == request_key or request_key in ballot.earlier_keys):
+        return ballot, "repeated"  # the same submission again, or a late retry of one already replaced
     if not replace:
         return ballot, "refused"
     BallotChoice.objects.filter(ballot=ballot).delete()
     BallotChoice.objects.bulk_create(_choice_rows(ballot, choices, projects))
+    if ballot.request_key:
+        ballot.earlier_keys = [*ballot.earlier_keys, ballot.request_key][-EARLIER_KEYS:]
     ballot.request_key = request_key
-    ballot.save(update_fields=["request_key", "updated_at"])
+    ballot.save(update_fields=["request_key", "earlier_keys", "updated_at"])
     return ballot, "changed"
 
 
@@ -578,8 +581,8 @@ def ballot_cast(
     _hold_vote(vote)
     voter_key = f"u{actor.pk}"
     existing = _voter_ballot(vote, voter_key)
-    if existing is not None and request_key and existing.request_key == request_key:
-        return existing  # a retry of what was recorded
+    if existing is not None and request_key and request_key in (existing.request_key, *existing.earlier_keys):
+        return existing  # a retry of what was recorded, or of a submission it replaced
     if not vote_is_open(vote, now):
         raise ValidationError(_("The vote is not open for ballots."), code="vote_not_open")
     if faults:

@@ -175,6 +175,22 @@ def test_repeated_submission_is_the_same_ballot():
     assert AuditEntry.objects.filter(action="ballot_created").count() == 1
 
 
+def test_a_late_retry_of_a_replaced_submission_does_not_bring_the_old_choice_back():
+    """The voter chose A, then changed to B; the retry of the first submission, stuck in a network, arrives last:
+    it is a repeat (the ballot answers as recorded), not a change back to A."""
+    vote, (a, b, _c) = vote_with_projects(allow_change=True)
+    user = vote_resident(vote.municipality)
+    first = _cast(vote, user, _pick(a), key="k1")
+    _cast(vote, user, _pick(b), key="k2")
+    late = _cast(vote, user, _pick(a), key="k1")
+    assert late.pk == first.pk
+    assert list(BallotChoice.objects.values_list("project_id", flat=True)) == [b.pk]
+    assert Ballot.objects.get().earlier_keys == ["k1"]
+    _cast(vote, user, _pick(a), key="k3")  # a new submission still changes it
+    assert list(BallotChoice.objects.values_list("project_id", flat=True)) == [a.pk]
+    assert AuditEntry.objects.filter(action="ballot_changed").count() == 2
+
+
 def test_ballot_outside_the_voting_window_is_refused():
     vote, (a, *_rest) = vote_with_projects()
     user = vote_resident(vote.municipality)
