@@ -17,6 +17,7 @@ urlpatterns = [
     path("practices/", include("localbridge.practices.urls")),
     path("contests/", include("localbridge.contests.urls")),
     path("participation/", include("localbridge.participation.urls")),
+    path("projects/", include("localbridge.projects.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,7 @@ from localbridge.organizations.api import router as organizations_router
 from localbridge.organizations.api_tos import router as tos_router
 from localbridge.participation.api import router as participation_router
 from localbridge.practices.api import router as practices_router
+from localbridge.projects.api import router as projects_router
 from localbridge.territories.api import router as territories_router
 
 api = NinjaAPI(
@@ -23,8 +24,8 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api-v1",
     docs=Swagger(settings={"validatorUrl": None}),  # no third-party badge request from the docs page
-    description="Territories, organisations, ТОС registration, the best-practice bank, contests and participatory-"
-    "budget votes. Session or personal token (Bearer) auth.",
+    description="Territories, organisations, ТОС registration, the best-practice bank, contests, participatory-"
+    "budget votes and projects under public control. Session or personal token (Bearer) auth.",
 )
 api.add_router("/territories/", territories_router)
 api.add_router("/organizations/", organizations_router)
@@ -33,6 +34,7 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/practices/", practices_router)
 api.add_router("/contests/", contests_router)
 api.add_router("/participation/", participation_router)
+api.add_router("/projects/", projects_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str, errors: list | None = None) -> HttpResponse:

@@ -8,4 +8,6 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects under public control")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  (registers the permissions)
+        from . import panels, rules  # noqa: F401  (rules registers the permissions)
+
+        panels.register()  # the organisation page's "Projects" section (core/panels.py)

@@ -357,7 +357,7 @@ class TimelineEntry:
 
     on: date
     kind: str  # stage_start, stage_end, move, milestone_due, milestone_done, expense, document, report_submitted,
-    #            report_decided, inspection, inspection_answered, inspection_resolved, rating
+    #            report_decided, inspection, inspection_answered, inspection_resolved, rating (its score)
     title: str
     obj: Any = None
     at: datetime | None = None
@@ -508,6 +508,12 @@ def _timeline(detail: ProjectDetail) -> list[TimelineEntry]:
                     inspection.resolved_at,
                 )
             )
+    for rating in detail.ratings:
+        entries.append(
+            TimelineEntry(
+                _local_date(rating.updated_at, zone), "rating", f"{rating.score}/5", rating, rating.updated_at
+            )
+        )
     return sorted(entries, key=lambda e: (e.on, e.at.timestamp() if e.at else 0.0))
 
 

@@ -21,7 +21,9 @@ record has an external id, so a second run adds nothing.
 
 The demo contests (localbridge/contests/demo.py) and the demo participation in Blagoveshchensk (residents,
 proposals, votes, a survey, hearings: localbridge/participation/demo.py) follow, made through their services and
-looked up by title first."""
+looked up by title first. The demo projects under public control (localbridge/projects/demo.py: a dozen at every
+stage in Blagoveshchensk, Smolensk and Tyumen, and the projects of a contest award, an accepted proposal and a vote
+winner) come last, made through the projects services."""
 
 import io
 from dataclasses import dataclass, field
@@ -64,6 +66,7 @@ from localbridge.organizations.services import (
 )
 from localbridge.participation.demo import DEMO_RESIDENTS, load_participation_demo
 from localbridge.practices.importing import practices_import, read_records
+from localbridge.projects.demo import load_projects_demo
 from localbridge.territories import selectors as territory_selectors
 from localbridge.territories.models import Country, Municipality, Region
 
@@ -768,6 +771,7 @@ class Command(BaseCommand):
             result = demo_load()
             contests = load_contest_demo(now=timezone.now(), password=DEMO_PASSWORD)
             participation = load_participation_demo(now=timezone.now(), password=DEMO_PASSWORD)
+            projects = load_projects_demo(now=timezone.now())
         self.stdout.write(
             f"Demo organisations: {result.organizations_created} created, {result.organizations_found} already there."
         )
@@ -786,6 +790,7 @@ class Command(BaseCommand):
             f"{participation.ballots_created} ballots, {participation.surveys_created} surveys, "
             f"{participation.hearings_created} hearings, {participation.users_created} residents created)."
         )
+        self.stdout.write(f"Demo projects: {projects.created} created, {projects.found} already there.")
         for error in result.practice_errors:  # pragma: no cover  (the corpus and the reference data disagree)
             self.stderr.write(f"Demo practice {error}")
         emails = [u.email for u in USERS] + [email for email, _name in DEMO_EXPERTS]

@@ -1,0 +1,461 @@
+"""The owner's and the staff's pages of projects: "My projects" (the user's projects, the reports awaiting their
+decision, and the decisions of other modules they may make a project from, each with its "Create the project"
+button), creating a project directly, editing it, and its management page: the stage moves, milestones, the
+budget plan, spending with documents and reports with photos.
+
+Thin: forms parse, services decide and write (and check permissions); reads come from selectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from localbridge.contests.models import Application
+from localbridge.core.forms import add_service_errors, errors_to_messages
+from localbridge.participation.models import Proposal, VoteProject
+
+from . import selectors, selectors_sources, services
+from .forms import (
+    BudgetLineForm,
+    CancelForm,
+    CommentForm,
+    DocumentForm,
+    ExpenseForm,
+    MilestoneForm,
+    PhotoForm,
+    ProjectForm,
+    ReportForm,
+    StageForm,
+)
+from .models import (
+    REPORT_EDITABLE_STATUSES,
+    BudgetLine,
+    Document,
+    Milestone,
+    PhotoPhase,
+    Project,
+    Report,
+    ReportKind,
+    Stage,
+)
+
+
+def _project_url(project: Project, anchor: str = "") -> str:
+    return reverse("projects:manage", args=[project.pk]) + (f"#{anchor}" if anchor else "")
+
+
+# --- my projects and where a project comes from --------------------------------------------------------------------
+
+
+@login_required
+def my_projects(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    return render(
+        request,
+        "projects/my_projects.html",
+        {
+            "projects": list(selectors.my_projects(user)[:200]),
+            "awaiting": list(selectors.reports_awaiting_decision(user)[:200]),
+            "sources": selectors_sources.eligible_sources(user),
+            "section": "my",
+            "may_create": selectors_sources.owner_choices(user).exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def project_create_from(request: HttpRequest, kind: str, source_pk: int) -> HttpResponse:
+    """Make the project of an awarded application, an accepted proposal or a funded vote winner."""
+    try:
+        if kind == "award":
+            application = get_object_or_404(Application.objects.select_related("contest", "organization"), pk=source_pk)
+            project = services.project_from_award(application=application, actor=request.user)
+        elif kind == "proposal":
+            proposal = get_object_or_404(Proposal.objects.select_related("municipality", "proposer_tos"), pk=source_pk)
+            project = services.project_from_proposal(proposal=proposal, actor=request.user)
+        elif kind == "vote":
+            vote_project = get_object_or_404(VoteProject.objects.select_related("vote", "proposal"), pk=source_pk)
+            project = services.project_from_vote_project(vote_project=vote_project, actor=request.user)
+        else:
+            raise Http404
+    except ValidationError as exc:
+        errors_to_messages(request, exc)
+        return redirect("projects:my")
+    messages.success(request, _("The project is created. Plan its stages, milestones and budget."))
+    return redirect("projects:manage", pk=project.pk)
+
+
+@login_required
+def project_create(request: HttpRequest) -> HttpResponse:
+    """A project an organisation carries out on its own decision (a ТОС's own work)."""
+    owners = selectors_sources.owner_choices(request.user)
+    form = ProjectForm(request.POST or None, owners=owners)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                project = services.project_create(
+                    actor=request.user,
+                    owner=form.cleaned_data["owner"],
+                    municipality=form.cleaned_data["municipality"],
+                    **form.project_fields(),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The project is created. Plan its stages, milestones and budget."))
+                return redirect("projects:manage", pk=project.pk)
+        status = 400
+    return render(request, "projects/project_form.html", {"form": form, "project": None}, status=status)
+
+
+@login_required
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get(pk=pk)
+    if not request.user.has_perm("projects.change_project", project):
+        raise PermissionDenied(_("Only the people carrying out the project may change it."))
+    form = ProjectForm(request.POST or None, initial=ProjectForm.initial_for(project))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.project_update(project=project, actor=request.user, **form.project_fields())
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The project is saved."))
+                return redirect("projects:manage", pk=project.pk)
+        status = 400
+    return render(request, "projects/project_form.html", {"form": form, "project": project}, status=status)
+
+
+# --- the management page -----------------------------------------------------------------------------------------
+
+
+def _manage(request: HttpRequest, pk: Any, *, status: int = 200, **forms: Any) -> HttpResponse:
+    detail = selectors.project_detail(pk=pk)
+    project = detail.project
+    access = selectors.project_access(request.user, project)
+    if not (access.change or access.cancel):
+        raise PermissionDenied(_("Only the people carrying out the project may manage it."))
+    return render(
+        request,
+        "projects/project_manage.html",
+        {
+            "detail": detail,
+            "project": project,
+            "access": access,
+            "advance_errors": [m for e in services.project_advance_errors(project) for m in e.messages]
+            if access.advance and not project.is_closed
+            else [],
+            "advance_form": forms.get("advance_form") or CommentForm(),
+            "cancel_form": forms.get("cancel_form") or CancelForm(),
+            "milestone_form": forms.get("milestone_form") or MilestoneForm(),
+            "line_form": forms.get("line_form") or BudgetLineForm(),
+            "expense_form": forms.get("expense_form") or ExpenseForm(project=project),
+            "report_form": forms.get("report_form") or ReportForm(),
+            "document_form": forms.get("document_form") or DocumentForm(),
+            "phases": PhotoPhase.choices,
+            "manage_milestones": access.change and not project.is_closed,
+            "report_kinds": ReportKind.choices,
+            "editable_statuses": REPORT_EDITABLE_STATUSES,
+            "has_final": detail.final_report is not None,
+        },
+        status=status,
+    )
+
+
+@login_required
+def project_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    return _manage(request, pk)
+
+
+@login_required
+@require_POST
+def project_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get(pk=pk)
+    form = CommentForm(request.POST)
+    form.is_valid()
+    try:
+        services.project_advance(project=project, actor=request.user, comment=form.cleaned_data.get("comment", ""))
+    except ValidationError as exc:
+        errors_to_messages(request, exc)
+    else:
+        messages.success(request, _("The project has moved on: %(stage)s.") % {"stage": project.get_stage_display()})
+    return redirect(_project_url(project))
+
+
+@login_required
+@require_POST
+def project_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get(pk=pk)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.project_cancel(project=project, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_service_errors(form, exc, aliases={"comment": "reason"})
+        else:
+            messages.success(request, _("The project is cancelled."))
+            return redirect("projects:detail", pk=project.pk)
+    return _manage(request, pk, status=400, cancel_form=form)
+
+
+@login_required
+@require_POST
+def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get(pk=pk)
+    form = MilestoneForm(request.POST)
+    if form.is_valid():
+        try:
+            services.milestone_add(project=project, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The milestone is added."))
+            return redirect(_project_url(project, "milestones"))
+    return _manage(request, pk, status=400, milestone_form=form)
+
+
+def _milestone(pk: int, milestone_pk: int) -> Milestone:
+    return get_object_or_404(
+        Milestone.objects.select_related("project", "project__municipality"), pk=milestone_pk, project_id=pk
+    )
+
+
+@login_required
+def milestone_edit(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
+    milestone = _milestone(pk, milestone_pk)
+    project = milestone.project
+    if not request.user.has_perm("projects.change_project", project):
+        raise PermissionDenied(_("Only the people carrying out the project may change it."))
+    initial = {
+        "title": milestone.title,
+        "planned_date": milestone.planned_date,
+        "actual_date": milestone.actual_date,
+        "percent_done": milestone.percent_done,
+        "contractor": milestone.contractor,
+    }
+    form = MilestoneForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.milestone_update(milestone=milestone, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The milestone is saved."))
+                return redirect(_project_url(project, "milestones"))
+        status = 400
+    return render(
+        request,
+        "projects/milestone_form.html",
+        {"form": form, "project": project, "milestone": milestone},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def milestone_action(request: HttpRequest, pk: int, milestone_pk: int, action: str) -> HttpResponse:
+    milestone = _milestone(pk, milestone_pk)
+    try:
+        if action == "complete":
+            services.milestone_complete(milestone=milestone, actor=request.user)
+            messages.success(request, _("The milestone is done."))
+        elif action == "remove":
+            services.milestone_remove(milestone=milestone, actor=request.user)
+            messages.success(request, _("The milestone is removed."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        errors_to_messages(request, exc)
+    return redirect(_project_url(milestone.project, "milestones"))
+
+
+@login_required
+@require_POST
+def budget_line_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get(pk=pk)
+    form = BudgetLineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.budget_line_add(project=project, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The line is added to the plan."))
+            return redirect(_project_url(project, "budget"))
+    return _manage(request, pk, status=400, line_form=form)
+
+
+@login_required
+@require_POST
+def budget_line_remove(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    line = get_object_or_404(
+        BudgetLine.objects.select_related("project", "project__municipality"), pk=line_pk, project_id=pk
+    )
+    try:
+        services.budget_line_remove(line=line, actor=request.user)
+    except ValidationError as exc:
+        errors_to_messages(request, exc)
+    else:
+        messages.success(request, _("The line is removed from the plan."))
+    return redirect(_project_url(line.project, "budget"))
+
+
+@login_required
+@require_POST
+def expense_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get(pk=pk)
+    form = ExpenseForm(request.POST, request.FILES, project=project)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.expense_record(
+                project=project,
+                actor=request.user,
+                line=data["line"],
+                amount=data["amount"],
+                currency=data["currency"] or None,
+                spent_on=data["spent_on"],
+                description=data["description"],
+                document=data["document"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The spending is recorded."))
+            return redirect(_project_url(project, "spending"))
+    return _manage(request, pk, status=400, expense_form=form)
+
+
+@login_required
+@require_POST
+def report_create(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get(pk=pk)
+    form = ReportForm(request.POST)
+    kind = request.POST.get("kind", ReportKind.PROGRESS)
+    if form.is_valid():
+        try:
+            services.report_create(project=project, actor=request.user, kind=kind, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The report is saved as a draft: add its photos and submit it."))
+            return redirect(_project_url(project, "reports"))
+    return _manage(request, pk, status=400, report_form=form)
+
+
+def _report(pk: int, report_pk: int) -> Report:
+    return get_object_or_404(
+        Report.objects.select_related("project", "project__municipality"), pk=report_pk, project_id=pk
+    )
+
+
+@login_required
+@require_POST
+def report_photo_add(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    report = _report(pk, report_pk)
+    form = PhotoForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_data().get("image") or _("Choose a photo."))
+        services.report_photo_add(
+            report=report,
+            actor=request.user,
+            upload=form.cleaned_data["image"],
+            phase=form.cleaned_data["phase"],
+            caption=form.cleaned_data["caption"],
+        )
+    except ValidationError as exc:
+        errors_to_messages(request, exc)
+    else:
+        messages.success(request, _("The photo is added."))
+    return redirect(_project_url(report.project, f"report-{report.pk}"))
+
+
+@login_required
+@require_POST
+def report_submit(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    report = _report(pk, report_pk)
+    try:
+        services.report_submit(report=report, actor=request.user)
+    except ValidationError as exc:
+        errors_to_messages(request, exc)
+    else:
+        messages.success(request, _("The report is submitted to the funder."))
+    return redirect(_project_url(report.project, f"report-{report.pk}"))
+
+
+@login_required
+def stage_edit(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
+    stage = get_object_or_404(
+        Stage.objects.select_related("project", "project__municipality"), pk=stage_pk, project_id=pk
+    )
+    project = stage.project
+    if not request.user.has_perm("projects.change_project", project):
+        raise PermissionDenied(_("Only the people carrying out the project may change it."))
+    form = StageForm(request.POST or None, stage=stage, initial=StageForm.initial_for(stage))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.stage_update(stage=stage, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The stage is saved."))
+                return redirect(_project_url(project, "stages"))
+        status = 400
+    return render(
+        request, "projects/stage_form.html", {"form": form, "project": project, "stage": stage}, status=status
+    )
+
+
+@login_required
+@require_POST
+def document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get(pk=pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.document_add(
+                project=project,
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                kind=form.cleaned_data["kind"],
+                stage=project.stages.filter(kind=project.stage).first(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The document is added."))
+            return redirect(_project_url(project, "documents"))
+    return _manage(request, pk, status=400, document_form=form)
+
+
+@login_required
+@require_POST
+def document_remove(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    document = get_object_or_404(
+        Document.objects.select_related("project", "project__municipality"), pk=document_pk, project_id=pk
+    )
+    try:
+        services.document_remove(document=document, actor=request.user)
+    except ValidationError as exc:
+        errors_to_messages(request, exc)
+    else:
+        messages.success(request, _("The document is removed."))
+    return redirect(_project_url(document.project, "documents"))
