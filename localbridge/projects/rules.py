@@ -23,6 +23,7 @@ from typing import Any
 import rules
 
 from localbridge.contests.models import Application
+from localbridge.core.rules import is_platform_staff, signed_in
 from localbridge.organizations.models import Membership, MembershipRole, Organization
 from localbridge.organizations.rules import is_chair, user_is_municipal_staff
 from localbridge.participation.models import Proposal, Residency, ResidencyStatus, VoteProject
@@ -33,10 +34,6 @@ from .models import Inspection, Project
 MEMBER_ROLES = (MembershipRole.CHAIR, MembershipRole.MEMBER, MembershipRole.STAFF)
 # Roles that act for an organisation as funder or organiser.
 ACTING_ROLES = (MembershipRole.CHAIR, MembershipRole.STAFF)
-
-
-def signed_in(user: Any) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
 
 
 def has_role(user: Any, organization_id: int | None, roles: tuple[str, ...]) -> bool:
@@ -62,16 +59,6 @@ def _project(obj: Any) -> Project | None:
         return obj
     project = getattr(obj, "project", None)
     return project if isinstance(project, Project) else None
-
-
-@rules.predicate
-def is_signed_in(user: Any) -> bool:
-    return signed_in(user)
-
-
-@rules.predicate
-def is_platform_staff(user: Any) -> bool:
-    return signed_in(user) and bool(user.is_staff or user.is_superuser)
 
 
 @rules.predicate
