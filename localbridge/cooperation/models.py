@@ -1,0 +1,273 @@
+"""Twinning and partnership agreements between municipalities and associations, the twin-city network, and
+what each municipality seeks in a partner. See docs/cooperation.md."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from localbridge.core.i18n import LocalizedNameMixin
+from localbridge.core.models import TimeStampedModel
+from localbridge.core.workflow import Transition, Workflow
+from localbridge.organizations.models import Organization
+from localbridge.territories.models import Municipality
+
+
+class CooperationArea(LocalizedNameMixin):
+    """An area of cooperation (culture, youth, tourism...): an editable list, seeded by a data migration."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    class Meta:
+        verbose_name = _("area of cooperation")
+        verbose_name_plural = _("areas of cooperation")
+        ordering = ["position", "code"]
+
+
+class AgreementKind(models.TextChoices):
+    TWINNING = "twinning", _("twinning (побратимство)")
+    PARTNERSHIP = "partnership", _("partnership")
+    ASSOCIATION = "association", _("cooperation agreement between associations")
+    CROSS_BORDER = "cross_border", _("cross-border cooperation")
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    AWAITING_APPROVAL = "awaiting_approval", _("awaiting regional approval")
+    SIGNED = "signed", _("signed")
+    REGISTERED = "registered", _("registered")
+    ACTIVE = "active", _("active")
+    ENDED = "ended", pgettext_lazy("agreement status", "ended")
+
+
+# Agreements that are in force or were: the ones the public sees and that count in the network.
+CONCLUDED_STATUSES = (
+    AgreementStatus.SIGNED,
+    AgreementStatus.REGISTERED,
+    AgreementStatus.ACTIVE,
+    AgreementStatus.ENDED,
+)
+
+
+class Agreement(TimeStampedModel):
+    kind = models.CharField(_("kind"), max_length=16, choices=AgreementKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    areas = models.ManyToManyField(
+        CooperationArea, blank=True, related_name="agreements", verbose_name=_("areas of cooperation")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT, db_index=True
+    )
+    signed_on = models.DateField(_("signing date"), null=True, blank=True)
+    signed_place = models.CharField(_("place of signing"), max_length=200, blank=True)
+    starts_on = models.DateField(_("in force from"), null=True, blank=True)
+    # Empty: open-ended (a twinning is, by European practice, not limited in time).
+    ends_on = models.DateField(_("in force until"), null=True, blank=True)
+    registration_number = models.CharField(_("registration number"), max_length=100, blank=True)
+    registration_authority = models.CharField(_("registering authority"), max_length=300, blank=True)
+    registered_on = models.DateField(_("registration date"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.TextField(_("reason for ending"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="cooperation_agreement_term_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open_ended(self) -> bool:
+        return self.ends_on is None
+
+
+AGREEMENT_WORKFLOW = Workflow(
+    [
+        Transition(
+            "submit", (AgreementStatus.DRAFT,), AgreementStatus.AWAITING_APPROVAL, _("Send for regional approval")
+        ),
+        Transition("return", (AgreementStatus.AWAITING_APPROVAL,), AgreementStatus.DRAFT, _("Return to draft"), True),
+        Transition("sign", (AgreementStatus.AWAITING_APPROVAL,), AgreementStatus.SIGNED, _("Record the signing")),
+        Transition("register", (AgreementStatus.SIGNED,), AgreementStatus.REGISTERED, _("Record the registration")),
+        Transition("activate", (AgreementStatus.REGISTERED,), AgreementStatus.ACTIVE, _("Put into effect")),
+        Transition(
+            "end",
+            (AgreementStatus.SIGNED, AgreementStatus.REGISTERED, AgreementStatus.ACTIVE),
+            AgreementStatus.ENDED,
+            _("End the agreement"),
+        ),
+    ]
+)
+
+
+class AgreementParty(models.Model):
+    """One side of an agreement: a municipality, or an association (national or international)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("association"),
+    )
+    signatory = models.CharField(_("signed for this party by"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("party to an agreement")
+        verbose_name_plural = _("parties to agreements")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(municipality__isnull=False, organization__isnull=True)
+                | Q(municipality__isnull=True, organization__isnull=False),
+                name="cooperation_party_one_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "municipality"],
+                condition=Q(municipality__isnull=False),
+                name="cooperation_party_municipality_once",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "organization"],
+                condition=Q(organization__isnull=False),
+                name="cooperation_party_organization_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.municipality or self.organization)
+
+
+def agreement_document_path(instance: "AgreementDocument", filename: str) -> str:
+    return f"cooperation/agreements/{instance.agreement_id}/{filename}"
+
+
+class AgreementDocument(TimeStampedModel):
+    """The agreement's text in one language (the text, a signed scan, or both)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="documents")
+    language = models.CharField(_("language"), max_length=8)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    file = models.FileField(_("file"), upload_to=agreement_document_path, blank=True)
+
+    class Meta:
+        verbose_name = _("agreement document")
+        verbose_name_plural = _("agreement documents")
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "language"], name="cooperation_document_language_once")
+        ]
+
+
+class AgreementReport(TimeStampedModel):
+    """The yearly report of what was done under an agreement."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="reports")
+    year = models.PositiveSmallIntegerField(_("year"))
+    text = models.TextField(_("activities"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("yearly agreement report")
+        verbose_name_plural = _("yearly agreement reports")
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "year"], name="cooperation_report_year_once")]
+
+
+class TwinLinkSource(models.TextChoices):
+    HEKMAN = "hekman", _("Wikipedia list of twin towns (Hekman dataset)")
+    AGREEMENT = "agreement", _("agreement on the platform")
+
+
+class TwinLink(models.Model):
+    """An undirected twin-city (partnership) link, stored once: municipality_a has the smaller id."""
+
+    municipality_a = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    municipality_b = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(_("source"), max_length=16, choices=TwinLinkSource.choices)
+    agreement = models.ForeignKey(Agreement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("twin-city link")
+        verbose_name_plural = _("twin-city links")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(municipality_a__lt=F("municipality_b")), name="cooperation_twinlink_ordered"
+            ),
+            models.UniqueConstraint(fields=["municipality_a", "municipality_b"], name="cooperation_twinlink_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_a_id}–{self.municipality_b_id}"
+
+
+class ImportedMunicipality(models.Model):
+    """Marks a municipality that the twin-city import created (it was not in the registry), with the name and
+    country the source file gave."""
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, primary_key=True, related_name="cooperation_import"
+    )
+    source = models.CharField(max_length=16, choices=TwinLinkSource.choices, default=TwinLinkSource.HEKMAN)
+    source_name = models.CharField(max_length=255)
+    source_country = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("municipality created by the twin-city import")
+        verbose_name_plural = _("municipalities created by the twin-city import")
+
+    def __str__(self) -> str:
+        return f"{self.source_name} ({self.source_country})"
+
+
+class MunicipalityInterest(models.Model):
+    """What a municipality seeks in a partner: areas of cooperation and a free text."""
+
+    municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE, related_name="cooperation_interest")
+    areas = models.ManyToManyField(CooperationArea, blank=True, related_name="+", verbose_name=_("areas sought"))
+    text = models.TextField(_("what we seek"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("partnership interest")
+        verbose_name_plural = _("partnership interests")
+
+    def __str__(self) -> str:
+        return str(self.municipality)
