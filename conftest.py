@@ -10,6 +10,8 @@ def _media_root(settings, tmp_path):
     """Uploaded files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LANGUAGE_CODE = "ru"
+    # load_demo imports the real twin-city network (about 10 s); tests use the small file of cooperation's tests.
+    settings.DEMO_TWIN_CITIES_FILE = settings.BASE_DIR / "localbridge/cooperation/tests/data/twin_small.csv"
 
 
 @pytest.fixture(autouse=True)

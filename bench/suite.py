@@ -2,8 +2,17 @@
 
 from types import ModuleType
 
-from bench import ballots_http, contests, participation, participation_100k, practices, registry
+from bench import ballots_http, contests, cooperation, participation, participation_100k, practices, registry
 
 BENCHMARKS: dict[str, ModuleType] = {
-    module.NAME: module for module in (registry, practices, contests, participation, participation_100k, ballots_http)
+    module.NAME: module
+    for module in (
+        registry,
+        practices,
+        contests,
+        participation,
+        participation_100k,
+        ballots_http,
+        cooperation,
+    )
 }

@@ -257,3 +257,55 @@ def test_the_ballots_http_benchmark_casts_over_gunicorn_and_the_recount_holds(tm
     assert load["tally_matches"] and load["passed"] and load["ballots_stored"] == 400
     report = render([result])
     assert "ballots-http" in report and "| postgresql | gunicorn" in report
+
+
+SHARED_DATA = Path(os.environ.get("LOCALBRIDGE_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+@pytest.mark.skipif(
+    not (SHARED_DATA / "twincities_hekman" / "twin_cities_geocoded.csv").is_file(),
+    reason="the cooperation benchmark imports the real twin-city network from ../shared/data",
+)
+def test_the_cooperation_benchmark_runs_on_the_real_network(tmp_path):
+    """The real network is imported whatever the scale (about 17,000 municipalities, 15 s); a scale below it
+    generates nothing."""
+    docs = tmp_path / "benchmarks.md"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "cooperation",
+            "--scale",
+            "300",
+            "--requests",
+            "3",
+            "--warmup",
+            "1",
+            "--databases",
+            "sqlite",
+            "--reference",
+            "minimal",
+            "--output-dir",
+            str(tmp_path / "results"),
+            "--work-dir",
+            str(tmp_path / "work"),
+            "--docs",
+            str(docs),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    result = json.loads((tmp_path / "results" / "cooperation-sqlite.json").read_text(encoding="utf-8"))
+    facts = result["facts"]
+    assert facts["real links"] > 20_000 and facts["generated municipalities"] == 0
+    assert {s["key"] for s in result["scenarios"]} == {"finder", "selector", "selector_near", "api"}
+    for scenario in result["scenarios"]:
+        assert scenario["requests"] == 3
+        assert 0 < scenario["p50_ms"] <= scenario["p95_ms"] <= scenario["max_ms"]
+    assert next(s for s in result["scenarios"] if s["key"] == "api")["queries"] > 0
+    assert "./dev bench cooperation --scale 300" in docs.read_text(encoding="utf-8")

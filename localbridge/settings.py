@@ -299,6 +299,8 @@ HEARING_MIN_AGE = int(os.environ.get("HEARING_MIN_AGE", "18"))
 # The public address, for links in e-mails sent outside a request.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SHARED_DATA_DIR = Path(os.environ.get("LOCALBRIDGE_SHARED_DATA", BASE_DIR.parent / "shared" / "data"))
+# The twin-city network load_demo imports (tests point it at a small file).
+DEMO_TWIN_CITIES_FILE = SHARED_DATA_DIR / "twincities_hekman" / "twin_cities_geocoded.csv"
 
 LOGGING = {
     "version": 1,

@@ -55,6 +55,11 @@ def partner_ids(*, municipality_id: int) -> set[int]:
     return {b if a == municipality_id else a for a, b in links.values_list("municipality_a_id", "municipality_b_id")}
 
 
+def network_exists() -> bool:
+    """Whether the twin-city network has any link (load_demo imports the real one only into an empty network)."""
+    return TwinLink.objects.exists()
+
+
 # --- the partner finder's index -----------------------------------------------------------------------------
 
 _lock = threading.Lock()

@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from localbridge.accounts.models import User
+from localbridge.cooperation.models import TwinLink
 from localbridge.core.audit import audit_history
 from localbridge.core.models import AuditEntry
 from localbridge.organizations.models import Document, Membership, Organization, OrganizationStatus, TosProfile
@@ -23,6 +24,7 @@ from localbridge.site.management.commands.load_demo import (
     TOS_DEMOS,
     demo_charter_pdf,
 )
+from localbridge.territories.models import Municipality
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +40,8 @@ def _state() -> tuple[int, ...]:
         Document.objects.count(),
         Practice.objects.count(),
         PracticeFigure.objects.count(),
+        TwinLink.objects.count(),
+        Municipality.objects.count(),
     )
 
 
@@ -48,6 +52,11 @@ def test_load_demo_creates_the_named_bodies_users_and_roles_once():
     call_command("load_demo", stdout=io.StringIO())
     assert _state() == first
     assert "already there" in out.getvalue() and DEMO_PASSWORD in out.getvalue()
+    # The twin-city network (the small file of cooperation's tests in tests, the real one otherwise), imported once.
+    assert (
+        TwinLink.objects.filter(municipality_a__name_en="Volgograd").exists()
+        or TwinLink.objects.filter(municipality_b__name_en="Volgograd").exists()
+    )
 
     urc = Organization.objects.get(name="Союз российских городов")
     assert (urc.kind, urc.country.code, urc.region.code, urc.website) == (

@@ -23,7 +23,11 @@ The demo contests (localbridge/contests/demo.py) and the demo participation in B
 proposals, votes, a survey, hearings: localbridge/participation/demo.py) follow, made through their services and
 looked up by title first. The demo projects under public control (localbridge/projects/demo.py: a dozen at every
 stage in Blagoveshchensk, Smolensk and Tyumen, and the projects of a contest award, an accepted proposal and a vote
-winner) come last, made through the projects services."""
+winner) come after them, made through the projects services.
+
+Last, the real twin-city network (settings.DEMO_TWIN_CITIES_FILE, by default
+../shared/data/twincities_hekman/twin_cities_geocoded.csv) is imported as `import_twin_cities` does, when the file
+exists and the network has no link yet (about 10 s); otherwise it is left as it is."""
 
 import io
 from dataclasses import dataclass, field
@@ -32,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -41,6 +46,8 @@ from django.utils import timezone
 
 from localbridge.accounts.models import User
 from localbridge.contests.demo import DEMO_EXPERTS, load_contest_demo
+from localbridge.cooperation import selectors as cooperation_selectors
+from localbridge.cooperation.importing import twin_cities_import
 from localbridge.organizations.models import (
     FoundingForm,
     Membership,
@@ -750,6 +757,20 @@ def _practices(result: DemoResult, now: datetime) -> None:
         result.practice_errors += [f"{row} «{e.title}»: {'; '.join(e.messages)}" for e in report.errors]
 
 
+def _twin_cities() -> str:
+    """Import the real twin-city network when its file is there and the network is empty; a line to print."""
+    path = Path(settings.DEMO_TWIN_CITIES_FILE)
+    if cooperation_selectors.network_exists():
+        return "Twin-city network: already there."
+    if not path.is_file():
+        return f"Twin-city network: {path} not found, not loaded."
+    imported = twin_cities_import(path=path)
+    return (
+        f"Twin-city network: {imported.links_created} links, {imported.municipalities_created} municipalities "
+        f"created ({len(imported.errors)} rows with errors)."
+    )
+
+
 class Command(BaseCommand):
     help = "Load demonstration organisations (the bodies the founding resolutions name) and demo users."
 
@@ -772,6 +793,7 @@ class Command(BaseCommand):
             contests = load_contest_demo(now=timezone.now(), password=DEMO_PASSWORD)
             participation = load_participation_demo(now=timezone.now(), password=DEMO_PASSWORD)
             projects = load_projects_demo(now=timezone.now())
+        network = _twin_cities()
         self.stdout.write(
             f"Demo organisations: {result.organizations_created} created, {result.organizations_found} already there."
         )
@@ -791,6 +813,7 @@ class Command(BaseCommand):
             f"{participation.hearings_created} hearings, {participation.users_created} residents created)."
         )
         self.stdout.write(f"Demo projects: {projects.created} created, {projects.found} already there.")
+        self.stdout.write(network)
         for error in result.practice_errors:  # pragma: no cover  (the corpus and the reference data disagree)
             self.stderr.write(f"Demo practice {error}")
         emails = [u.email for u in USERS] + [email for email, _name in DEMO_EXPERTS]
