@@ -5,13 +5,22 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils.translation import get_language
 
+from localbridge.organizations.models import Organization
+from localbridge.territories import selectors as territory_selectors
 from localbridge.territories.models import Country, Municipality
 
 from . import finder
-from .models import CONCLUDED_STATUSES, Agreement, CooperationArea, MunicipalityInterest, TwinLink
+from .models import (
+    CONCLUDED_STATUSES,
+    Agreement,
+    AgreementParty,
+    CooperationArea,
+    MunicipalityInterest,
+    TwinLink,
+)
 from .rules import ACTING_ROLES
 
 
@@ -148,3 +157,59 @@ def municipality_find(*, name: str, country: str) -> list[Municipality]:
         Q(name_ru__iexact=name.strip()) | Q(name_en__iexact=name.strip()) | Q(search_name__contains=wanted)
     )
     return [m for m in candidates.select_related("country") if wanted in (m.name_ru.casefold(), m.name_en.casefold())]
+
+
+# --- the pages' reads ------------------------------------------------------------------------------------------
+
+
+def agreement_filter(
+    agreements: QuerySet[Agreement], *, kind: str = "", status: str = "", country: str = "", area: str = ""
+) -> QuerySet[Agreement]:
+    """Narrow a list of agreements by kind, status, a party's country (alpha-2) and an area of cooperation."""
+    if kind:
+        agreements = agreements.filter(kind=kind)
+    if status:
+        agreements = agreements.filter(status=status)
+    if country:
+        parties = AgreementParty.objects.filter(
+            Q(municipality__country__code=country) | Q(organization__country__code=country)
+        )
+        agreements = agreements.filter(pk__in=parties.values("agreement_id"))
+    if area:
+        agreements = agreements.filter(pk__in=Agreement.objects.filter(areas__code=area).values("pk"))
+    return agreements
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return [(c.code, c.name) for c in Country.objects.order_by("name_ru")]
+
+
+def associations() -> QuerySet[Organization]:
+    return Organization.objects.filter(kind__startswith="association").order_by("name")
+
+
+def municipality_get(*, id: int) -> Municipality:
+    return Municipality.objects.select_related("country", "region").get(pk=id)
+
+
+def municipality_partners(*, municipality_id: int) -> list[tuple[Municipality, TwinLink]]:
+    """The municipality's partners in the network with the link (its source), by country and name."""
+    links = list(
+        TwinLink.objects.filter(
+            Q(municipality_a_id=municipality_id) | Q(municipality_b_id=municipality_id)
+        ).select_related("municipality_a__country", "municipality_b__country")
+    )
+    partners = [
+        (link.municipality_b if link.municipality_a_id == municipality_id else link.municipality_a, link)
+        for link in links
+    ]
+    return sorted(partners, key=lambda pair: (pair[0].country.name, pair[0].name))
+
+
+def municipality_search(*, query: str, limit: int = 20) -> list[Municipality]:
+    """Municipalities of any country whose Russian or English name contains `query`, the most populous first."""
+    query = query.strip()
+    if not query:
+        return []
+    found = territory_selectors.municipality_list(q=query).order_by(F("population").desc(nulls_last=True), "pk")
+    return list(found[:limit])
