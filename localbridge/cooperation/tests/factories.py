@@ -27,7 +27,8 @@ def association(**kwargs: Any) -> Any:
 
 
 def area(code: str) -> CooperationArea:
-    return CooperationArea.objects.get(code=code)
+    """A seeded area (seeded again when a transactional test has flushed the tables)."""
+    return CooperationArea.objects.get_or_create(code=code, defaults={"name_ru": code, "name_en": code})[0]
 
 
 def draft_agreement(actor: Any, *municipalities: Municipality, **kwargs: Any) -> Agreement:
