@@ -7,6 +7,7 @@ Thin: forms parse, services decide and write (and check permissions); reads come
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -174,6 +175,40 @@ def _manage(request: HttpRequest, pk: Any, *, status: int = 200, **forms: Any) -
     )
 
 
+def _act(request: HttpRequest, call: Callable[[], Any], success: str, url: str) -> HttpResponse:
+    """Run a service action posted without a form: its errors as messages; back to `url` either way."""
+    try:
+        call()
+    except ValidationError as exc:
+        errors_to_messages(request, exc)
+    else:
+        messages.success(request, success)
+    return redirect(url)
+
+
+def _submit(
+    request: HttpRequest,
+    pk: int,
+    form: Any,
+    name: str,
+    call: Callable[[dict[str, Any]], Any],
+    success: str,
+    url: str,
+    aliases: dict[str, str] | None = None,
+) -> HttpResponse:
+    """Run a service with a posted form's data: on faults the management page again (400) with the errors beside
+    the fields, nothing saved; else a message and on to `url`."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc, aliases=aliases)
+        else:
+            messages.success(request, success)
+            return redirect(url)
+    return _manage(request, pk, status=400, **{name: form})
+
+
 @login_required
 def project_manage(request: HttpRequest, pk: int) -> HttpResponse:
     return _manage(request, pk)
@@ -198,32 +233,31 @@ def project_advance(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def project_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(pk=pk)
-    form = CancelForm(request.POST)
-    if form.is_valid():
-        try:
-            services.project_cancel(project=project, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            add_service_errors(form, exc, aliases={"comment": "reason"})
-        else:
-            messages.success(request, _("The project is cancelled."))
-            return redirect("projects:detail", pk=project.pk)
-    return _manage(request, pk, status=400, cancel_form=form)
+    return _submit(
+        request,
+        pk,
+        CancelForm(request.POST),
+        "cancel_form",
+        lambda data: services.project_cancel(project=project, actor=request.user, reason=data["reason"]),
+        _("The project is cancelled."),
+        reverse("projects:detail", args=[project.pk]),
+        aliases={"comment": "reason"},
+    )
 
 
 @login_required
 @require_POST
 def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(pk=pk)
-    form = MilestoneForm(request.POST)
-    if form.is_valid():
-        try:
-            services.milestone_add(project=project, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The milestone is added."))
-            return redirect(_project_url(project, "milestones"))
-    return _manage(request, pk, status=400, milestone_form=form)
+    return _submit(
+        request,
+        pk,
+        MilestoneForm(request.POST),
+        "milestone_form",
+        lambda data: services.milestone_add(project=project, actor=request.user, **data),
+        _("The milestone is added."),
+        _project_url(project, "milestones"),
+    )
 
 
 def _milestone(pk: int, milestone_pk: int) -> Milestone:
@@ -287,16 +321,15 @@ def milestone_action(request: HttpRequest, pk: int, milestone_pk: int, action: s
 @require_POST
 def budget_line_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(pk=pk)
-    form = BudgetLineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.budget_line_add(project=project, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The line is added to the plan."))
-            return redirect(_project_url(project, "budget"))
-    return _manage(request, pk, status=400, line_form=form)
+    return _submit(
+        request,
+        pk,
+        BudgetLineForm(request.POST),
+        "line_form",
+        lambda data: services.budget_line_add(project=project, actor=request.user, **data),
+        _("The line is added to the plan."),
+        _project_url(project, "budget"),
+    )
 
 
 @login_required
@@ -305,13 +338,12 @@ def budget_line_remove(request: HttpRequest, pk: int, line_pk: int) -> HttpRespo
     line = get_object_or_404(
         BudgetLine.objects.select_related("project", "project__municipality"), pk=line_pk, project_id=pk
     )
-    try:
-        services.budget_line_remove(line=line, actor=request.user)
-    except ValidationError as exc:
-        errors_to_messages(request, exc)
-    else:
-        messages.success(request, _("The line is removed from the plan."))
-    return redirect(_project_url(line.project, "budget"))
+    return _act(
+        request,
+        lambda: services.budget_line_remove(line=line, actor=request.user),
+        _("The line is removed from the plan."),
+        _project_url(line.project, "budget"),
+    )
 
 
 @login_required
@@ -344,17 +376,16 @@ def expense_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_get(pk=pk)
-    form = ReportForm(request.POST)
     kind = request.POST.get("kind", ReportKind.PROGRESS)
-    if form.is_valid():
-        try:
-            services.report_create(project=project, actor=request.user, kind=kind, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The report is saved as a draft: add its photos and submit it."))
-            return redirect(_project_url(project, "reports"))
-    return _manage(request, pk, status=400, report_form=form)
+    return _submit(
+        request,
+        pk,
+        ReportForm(request.POST),
+        "report_form",
+        lambda data: services.report_create(project=project, actor=request.user, kind=kind, **data),
+        _("The report is saved as a draft: add its photos and submit it."),
+        _project_url(project, "reports"),
+    )
 
 
 def _report(pk: int, report_pk: int) -> Report:
@@ -389,13 +420,12 @@ def report_photo_add(request: HttpRequest, pk: int, report_pk: int) -> HttpRespo
 @require_POST
 def report_submit(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
     report = _report(pk, report_pk)
-    try:
-        services.report_submit(report=report, actor=request.user)
-    except ValidationError as exc:
-        errors_to_messages(request, exc)
-    else:
-        messages.success(request, _("The report is submitted to the funder."))
-    return redirect(_project_url(report.project, f"report-{report.pk}"))
+    return _act(
+        request,
+        lambda: services.report_submit(report=report, actor=request.user),
+        _("The report is submitted to the funder."),
+        _project_url(report.project, f"report-{report.pk}"),
+    )
 
 
 @login_required
@@ -452,10 +482,9 @@ def document_remove(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
     document = get_object_or_404(
         Document.objects.select_related("project", "project__municipality"), pk=document_pk, project_id=pk
     )
-    try:
-        services.document_remove(document=document, actor=request.user)
-    except ValidationError as exc:
-        errors_to_messages(request, exc)
-    else:
-        messages.success(request, _("The document is removed."))
-    return redirect(_project_url(document.project, "documents"))
+    return _act(
+        request,
+        lambda: services.document_remove(document=document, actor=request.user),
+        _("The document is removed."),
+        _project_url(document.project, "documents"),
+    )
