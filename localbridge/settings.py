@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "localbridge.contests",
     "localbridge.participation",
     "localbridge.projects",
+    "localbridge.events",
     "localbridge.cooperation",
     "localbridge.api",
     "localbridge.site",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("contests/", include("localbridge.contests.urls")),
     path("participation/", include("localbridge.participation.urls")),
     path("projects/", include("localbridge.projects.urls")),
+    path("events/", include("localbridge.events.urls")),
     path("cooperation/", include("localbridge.cooperation.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

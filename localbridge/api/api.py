@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from localbridge.accounts.api import router as accounts_router
 from localbridge.contests.api import router as contests_router
 from localbridge.cooperation.api import router as cooperation_router
+from localbridge.events.api import router as events_router
 from localbridge.organizations.api import router as organizations_router
 from localbridge.organizations.api_tos import router as tos_router
 from localbridge.participation.api import router as participation_router
@@ -36,6 +37,7 @@ api.add_router("/practices/", practices_router)
 api.add_router("/contests/", contests_router)
 api.add_router("/participation/", participation_router)
 api.add_router("/projects/", projects_router)
+api.add_router("/events/", events_router)
 api.add_router("/cooperation/", cooperation_router)
 
 

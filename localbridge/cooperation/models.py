@@ -1,6 +1,8 @@
 """Twinning and partnership agreements between municipalities and associations, the twin-city network, and
 what each municipality seeks in a partner. See docs/cooperation.md."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -271,3 +273,288 @@ class MunicipalityInterest(models.Model):
 
     def __str__(self) -> str:
         return str(self.municipality)
+
+
+class AssociationMember(models.Model):
+    """A member of an association of local authorities: a municipality, or another association (a national
+    association in an international one)."""
+
+    association = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="association_members", verbose_name=_("association")
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="association_memberships",
+        verbose_name=_("member association"),
+    )
+    joined_on = models.DateField(_("member since"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("member of an association")
+        verbose_name_plural = _("members of associations")
+        ordering = ["association", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(municipality__isnull=False, organization__isnull=True)
+                | Q(municipality__isnull=True, organization__isnull=False),
+                name="cooperation_member_one_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(organization__isnull=True) | ~Q(organization=F("association")),
+                name="cooperation_member_not_itself",
+            ),
+            models.UniqueConstraint(
+                fields=["association", "municipality"],
+                condition=Q(municipality__isnull=False),
+                name="cooperation_member_municipality_once",
+            ),
+            models.UniqueConstraint(
+                fields=["association", "organization"],
+                condition=Q(organization__isnull=False),
+                name="cooperation_member_organization_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality or self.organization} ∈ {self.association_id}"
+
+
+class Roadmap(TimeStampedModel):
+    """A plan of joint work (дорожная карта): under an agreement, or an association's programme."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="roadmaps",
+        verbose_name=_("agreement"),
+    )
+    association = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cooperation_programmes",
+        verbose_name=_("association (for its programme)"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("roadmap")
+        verbose_name_plural = _("roadmaps")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agreement__isnull=False, association__isnull=True)
+                | Q(agreement__isnull=True, association__isnull=False),
+                name="cooperation_roadmap_one_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="cooperation_roadmap_term_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    IN_PROGRESS = "in_progress", _("in progress")
+    DONE = "done", _("done")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+# An action in one of these statuses is late once its due date has passed.
+OPEN_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
+
+
+class RoadmapAction(TimeStampedModel):
+    """One action of a roadmap: what, when, who on each side, how it went, and what came out of it."""
+
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="actions")
+    title = models.CharField(_("action"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    area = models.ForeignKey(
+        CooperationArea,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("area of cooperation"),
+    )
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ActionStatus.choices, default=ActionStatus.PLANNED, db_index=True
+    )
+    completed_on = models.DateField(_("done on"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("roadmap action")
+        verbose_name_plural = _("roadmap actions")
+        ordering = ["due_on", "position", "pk"]
+        indexes = [models.Index(fields=["status", "due_on"], name="cooperation_action_late_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True) | Q(due_on__gte=F("starts_on")),
+                name="cooperation_action_dates_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_late(self, today: Any) -> bool:
+        return self.status in OPEN_ACTION_STATUSES and self.due_on < today
+
+
+class ActionResponsible(models.Model):
+    """Who answers for an action on one side: the side (a municipality or an association) and a person."""
+
+    action = models.ForeignKey(RoadmapAction, on_delete=models.CASCADE, related_name="responsibles")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("municipality")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("association")
+    )
+    person = models.CharField(_("responsible person or office"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("responsible party")
+        verbose_name_plural = _("responsible parties")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(municipality__isnull=False, organization__isnull=True)
+                | Q(municipality__isnull=True, organization__isnull=False),
+                name="cooperation_responsible_one_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        side = str(self.municipality or self.organization)
+        return f"{side}: {self.person}" if self.person else side
+
+
+class ActionLink(models.Model):
+    """Something that came out of an action: a project, a practice or an event (exactly one)."""
+
+    action = models.ForeignKey(RoadmapAction, on_delete=models.CASCADE, related_name="links")
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("project")
+    )
+    practice = models.ForeignKey(
+        "practices.Practice",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("practice"),
+    )
+
+    class Meta:
+        verbose_name = _("result of an action")
+        verbose_name_plural = _("results of actions")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(project__isnull=False, practice__isnull=True)
+                | Q(project__isnull=True, practice__isnull=False),
+                name="cooperation_link_one_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["action", "project"], condition=Q(project__isnull=False), name="cooperation_link_project_once"
+            ),
+            models.UniqueConstraint(
+                fields=["action", "practice"],
+                condition=Q(practice__isnull=False),
+                name="cooperation_link_practice_once",
+            ),
+        ]
+
+
+class ProposalStatus(models.TextChoices):
+    SENT = "sent", _("sent")
+    ACCEPTED = "accepted", pgettext_lazy("partnership proposal status", "accepted")
+    DECLINED = "declined", _("declined")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class PartnershipProposal(TimeStampedModel):
+    """An expression of interest: one municipality proposes to cooperate with another, which accepts (a draft
+    agreement of both is made) or declines."""
+
+    from_municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("from")
+    )
+    to_municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("to"))
+    kind = models.CharField(
+        _("kind of agreement proposed"),
+        max_length=16,
+        choices=AgreementKind.choices,
+        default=AgreementKind.PARTNERSHIP,
+    )
+    areas = models.ManyToManyField(CooperationArea, blank=True, related_name="+", verbose_name=_("areas"))
+    message = models.TextField(_("message"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.SENT, db_index=True
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    agreement = models.OneToOneField(
+        Agreement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposal",
+        verbose_name=_("draft agreement"),
+    )
+
+    class Meta:
+        verbose_name = _("partnership proposal")
+        verbose_name_plural = _("partnership proposals")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_municipality=F("to_municipality")), name="cooperation_proposal_not_to_itself"
+            ),
+            # One open proposal between the same two municipalities in the same direction.
+            models.UniqueConstraint(
+                fields=["from_municipality", "to_municipality"],
+                condition=Q(status="sent"),
+                name="cooperation_proposal_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_municipality_id} → {self.to_municipality_id}"

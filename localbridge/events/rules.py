@@ -1,0 +1,1 @@
+"""Who may see and do what in events, the knowledge library and resolutions, as django-rules predicates."""
