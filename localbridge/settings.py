@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "localbridge.projects",
     "localbridge.events",
     "localbridge.cooperation",
+    "localbridge.indicators",
     "localbridge.api",
     "localbridge.site",
 ]

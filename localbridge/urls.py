@@ -20,6 +20,7 @@ urlpatterns = [
     path("projects/", include("localbridge.projects.urls")),
     path("events/", include("localbridge.events.urls")),
     path("cooperation/", include("localbridge.cooperation.urls")),
+    path("indicators/", include("localbridge.indicators.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ from localbridge.accounts.api import router as accounts_router
 from localbridge.contests.api import router as contests_router
 from localbridge.cooperation.api import router as cooperation_router
 from localbridge.events.api import router as events_router
+from localbridge.indicators.api import router as indicators_router
 from localbridge.organizations.api import router as organizations_router
 from localbridge.organizations.api_tos import router as tos_router
 from localbridge.participation.api import router as participation_router
@@ -39,6 +40,7 @@ api.add_router("/participation/", participation_router)
 api.add_router("/projects/", projects_router)
 api.add_router("/events/", events_router)
 api.add_router("/cooperation/", cooperation_router)
+api.add_router("/indicators/", indicators_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str, errors: list | None = None) -> HttpResponse:

@@ -1,0 +1,7 @@
+"""Indicators' pages (namespace "indicators")."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "indicators"
+
+urlpatterns: list = []
