@@ -16,38 +16,36 @@ from bench.stats import percentile, summary
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_the_runner_measures_every_page_and_writes_json_and_a_report(tmp_path):
-    docs = tmp_path / "benchmarks.md"
+def run_bench(
+    tmp_path: Path,
+    name: str,
+    *,
+    scale: int,
+    requests: int | None = None,
+    docs: Path | None = None,
+    timeout: int = 180,
+    extra: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """`python -m bench NAME` at a tiny scale on SQLite with the minimal reference data, into tmp_path; the report
+    goes to `docs` or nowhere. Fails the test with the runner's output when it does not exit 0."""
+    args = [sys.executable, "-m", "bench", name, "--scale", str(scale), "--reference", "minimal"]
+    if requests is not None:
+        args += ["--requests", str(requests), "--warmup", "1"]
+    if "--databases" not in extra:
+        args += ["--databases", "sqlite"]
+    args += ["--output-dir", str(tmp_path / "results"), "--work-dir", str(tmp_path / "work")]
+    args += ["--docs", str(docs)] if docs is not None else ["--no-docs"]
     completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench",
-            "registry",
-            "--scale",
-            "200",
-            "--requests",
-            "5",
-            "--warmup",
-            "1",
-            "--databases",
-            "sqlite",
-            "--reference",
-            "minimal",
-            "--output-dir",
-            str(tmp_path / "results"),
-            "--work-dir",
-            str(tmp_path / "work"),
-            "--docs",
-            str(docs),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+        [*args, *extra], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
+    return completed
+
+
+def test_the_runner_measures_every_page_and_writes_json_and_a_report(tmp_path):
+    docs = tmp_path / "benchmarks.md"
+    run_bench(tmp_path, "registry", scale=200, requests=5, docs=docs, timeout=120)
     result = json.loads((tmp_path / "results" / "registry-sqlite.json").read_text(encoding="utf-8"))
     assert result["database"] == "sqlite" and result["scale"] == 200
     assert result["facts"]["organizations"] == 200
@@ -66,36 +64,7 @@ def test_the_runner_measures_every_page_and_writes_json_and_a_report(tmp_path):
 
 def test_the_practices_benchmark_runs_at_a_tiny_scale(tmp_path):
     docs = tmp_path / "benchmarks.md"
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench",
-            "practices",
-            "--scale",
-            "120",
-            "--requests",
-            "3",
-            "--warmup",
-            "1",
-            "--databases",
-            "sqlite",
-            "--reference",
-            "minimal",
-            "--output-dir",
-            str(tmp_path / "results"),
-            "--work-dir",
-            str(tmp_path / "work"),
-            "--docs",
-            str(docs),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
+    run_bench(tmp_path, "practices", scale=120, requests=3, docs=docs)
     result = json.loads((tmp_path / "results" / "practices-sqlite.json").read_text(encoding="utf-8"))
     assert result["facts"]["practices"] == 120
     assert result["facts"]["indexed"] == 120 and result["facts"]["indexing_per_second"] > 0
@@ -130,35 +99,7 @@ def test_the_report_says_when_there_are_no_results():
 
 
 def test_the_contests_benchmark_runs_at_a_tiny_scale(tmp_path):
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench",
-            "contests",
-            "--scale",
-            "60",
-            "--requests",
-            "2",
-            "--warmup",
-            "1",
-            "--databases",
-            "sqlite",
-            "--reference",
-            "minimal",
-            "--output-dir",
-            str(tmp_path / "results"),
-            "--work-dir",
-            str(tmp_path / "work"),
-            "--no-docs",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
+    run_bench(tmp_path, "contests", scale=60, requests=2)
     result = json.loads((tmp_path / "results" / "contests-sqlite.json").read_text(encoding="utf-8"))
     facts = result["facts"]
     assert facts["applications"] == facts["results"] == 60
@@ -173,35 +114,7 @@ def test_the_contests_benchmark_runs_at_a_tiny_scale(tmp_path):
 
 
 def test_the_participation_benchmark_runs_at_a_tiny_scale(tmp_path):
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench",
-            "participation",
-            "--scale",
-            "300",
-            "--requests",
-            "2",
-            "--warmup",
-            "1",
-            "--databases",
-            "sqlite",
-            "--reference",
-            "minimal",
-            "--output-dir",
-            str(tmp_path / "results"),
-            "--work-dir",
-            str(tmp_path / "work"),
-            "--no-docs",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
+    run_bench(tmp_path, "participation", scale=300, requests=2)
     result = json.loads((tmp_path / "results" / "participation-sqlite.json").read_text(encoding="utf-8"))
     facts = result["facts"]
     assert facts["proposals"] == 300 and facts["vote_projects"] == 30
@@ -221,32 +134,14 @@ def test_the_ballots_http_benchmark_casts_over_gunicorn_and_the_recount_holds(tm
     """A tiny run of the real thing: gunicorn, the load generator, the doubled and changed submissions, the
     recount. It fails if a ballot is lost, doubled or wrong, or the closed votes' tallies differ."""
     url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/localbridge_bench_test"
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench",
-            "ballots-http",
-            "--scale",
-            "400",
-            "--databases",
-            "sqlite,postgresql",
-            "--reference",
-            "minimal",
-            "--postgres-url",
-            url,
-            "--output-dir",
-            str(tmp_path / "results"),
-            "--no-docs",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "BENCH_WORKERS": "2", "BENCH_THREADS": "2", "BENCH_CONNECTIONS": "8"},
-        capture_output=True,
-        text=True,
+    completed = run_bench(
+        tmp_path,
+        "ballots-http",
+        scale=400,
         timeout=300,
-        check=False,
+        extra=("--databases", "sqlite,postgresql", "--postgres-url", url),
+        env={**os.environ, "BENCH_WORKERS": "2", "BENCH_THREADS": "2", "BENCH_CONNECTIONS": "8"},
     )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "skipping sqlite" in completed.stdout
     result = json.loads((tmp_path / "results" / "ballots-http-postgresql.json").read_text(encoding="utf-8"))
     load = result["load"]
@@ -270,36 +165,7 @@ def test_the_cooperation_benchmark_runs_on_the_real_network(tmp_path):
     """The real network is imported whatever the scale (about 17,000 municipalities, 15 s); a scale below it
     generates nothing."""
     docs = tmp_path / "benchmarks.md"
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench",
-            "cooperation",
-            "--scale",
-            "300",
-            "--requests",
-            "3",
-            "--warmup",
-            "1",
-            "--databases",
-            "sqlite",
-            "--reference",
-            "minimal",
-            "--output-dir",
-            str(tmp_path / "results"),
-            "--work-dir",
-            str(tmp_path / "work"),
-            "--docs",
-            str(docs),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
+    run_bench(tmp_path, "cooperation", scale=300, requests=3, docs=docs)
     result = json.loads((tmp_path / "results" / "cooperation-sqlite.json").read_text(encoding="utf-8"))
     facts = result["facts"]
     assert facts["real links"] > 20_000 and facts["generated municipalities"] == 0
