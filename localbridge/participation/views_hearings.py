@@ -5,6 +5,8 @@ proposals' answers, and the moves: announce, held, cancel). Thin: forms parse, s
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,12 +17,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from localbridge.core import ical
 from localbridge.core.files import file_response
 from localbridge.core.forms import add_service_errors, errors_to_messages
 from localbridge.core.pagination import paginate
 from localbridge.core.text import render_markdown
 
-from . import ical
 from . import selectors_surveys as selectors
 from .forms_surveys import (
     CancelForm,
@@ -78,10 +80,31 @@ def hearing_detail(request: HttpRequest, pk: int, proposal_form: ProposalForm | 
     )
 
 
+def hearing_calendar(hearing: Hearing, *, url: str = "", now: datetime | None = None) -> str:
+    """The announcement as an iCalendar text (core/ical.py); `url` is the hearing's page (absolute)."""
+    description = hearing.description or ""
+    if hearing.online_url:
+        description = f"{description}\n\n{hearing.online_url}".strip()
+    if url:
+        description = f"{description}\n\n{url}".strip()
+    event = ical.CalendarEvent(
+        uid=ical.uid("hearing", hearing.pk),
+        starts_at=hearing.starts_at,
+        ends_at=hearing.ends_at,
+        summary=f"{hearing.get_kind_display()}: {hearing.subject}",
+        location=hearing.place or hearing.online_url,
+        url=url or hearing.online_url,
+        description=description,
+        cancelled=hearing.status == HearingStatus.CANCELLED,
+        last_modified=hearing.updated_at,
+    )
+    return ical.calendar([event], now=now)
+
+
 def hearing_ics(request: HttpRequest, pk: int) -> HttpResponse:
     hearing = selectors.hearing_get(pk=pk, user=request.user)
     url = request.build_absolute_uri(reverse("participation:hearing_detail", args=[hearing.pk]))
-    response = HttpResponse(ical.hearing_ics(hearing, url=url), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(hearing_calendar(hearing, url=url), content_type=ical.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="hearing-{hearing.pk}.ics"'
     return response
 

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from localbridge.participation.ical import escape_text, fold, hearing_ics
+from localbridge.participation.views_hearings import hearing_calendar
 
 from .factories import NOW, HearingFactory
 
@@ -14,19 +14,6 @@ def _unfold(text: str) -> list[str]:
     return text.replace("\r\n ", "").split("\r\n")
 
 
-def test_text_escaping():
-    assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-
-
-def test_folding_keeps_lines_within_75_octets_and_utf8_whole():
-    line = "DESCRIPTION:" + "Проект бюджета; " * 30
-    folded = fold(line)
-    parts = folded.split("\r\n")
-    assert all(len(p.encode("utf-8")) <= 75 for p in parts)
-    assert all(p.startswith(" ") for p in parts[1:])
-    assert folded.replace("\r\n ", "") == line
-
-
 def test_a_hearing_as_an_icalendar_event():
     hearing = HearingFactory(
         starts_at=datetime(2026, 7, 1, 15, 0, tzinfo=UTC),
@@ -34,7 +21,7 @@ def test_a_hearing_as_an_icalendar_event():
         subject="Устав, изменения; 2026",
         description="Строка один\nСтрока два " + "длинный текст " * 20,
     )
-    text = hearing_ics(hearing, url="https://example.org/participation/hearings/1/", now=NOW)
+    text = hearing_calendar(hearing, url="https://example.org/participation/hearings/1/", now=NOW)
     assert text.endswith("\r\n")
     assert "\n" not in text.replace("\r\n", "")
     assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
@@ -54,8 +41,8 @@ def test_a_hearing_as_an_icalendar_event():
 
 def test_the_uid_is_stable_and_an_online_hearing_has_its_link():
     hearing = HearingFactory(place="", online_url="https://meet.example/room")
-    first = _unfold(hearing_ics(hearing, now=NOW))
-    second = _unfold(hearing_ics(hearing, now=NOW + timedelta(days=1)))
+    first = _unfold(hearing_calendar(hearing, now=NOW))
+    second = _unfold(hearing_calendar(hearing, now=NOW + timedelta(days=1)))
     assert [line for line in first if line.startswith("UID")] == [line for line in second if line.startswith("UID")]
     assert "LOCATION:https://meet.example/room" in first
     assert "URL:https://meet.example/room" in first
