@@ -39,7 +39,13 @@ NOTES = """\
   validation, the municipality lookup, serialisation: 0–3 ms over the selector).
 - The cost is linear in the number of municipalities (every one is scored; pure Python, no NumPy): twice the
   municipalities is about twice the time (docs/cooperation.md: 19 ms at 18,000). The suggestions' reasons are
-  built only for the 10 kept. Other work shared the 2 cores during the run (load average about 2.4).
+  built only for the 10 kept. The finder's `practice_topics` component (published practices on the topics a
+  municipality seeks) costs nothing here: the benchmark data has no sought areas and no practices.
+- The network pages and API (views_network.py): Russia's page and its busiest region's page read a constant number
+  of queries (counts grouped in SQL, links counted per municipality in a UNION ALL, 50 links a page, the 1,000
+  most linked municipalities on the map); the graphs walk the same 60 municipalities, to depth 2, capped at 200
+  nodes; the page of countries groups every link by its two countries once and then serves the cached graph
+  until the links change. Other work shared the 2 cores during the run (load average about 2.4).
 - Quality (recall@10, offline), reproduced with `DATABASE_URL=sqlite:///var/bench/cooperation.sqlite3 python -m
   bench.cooperation_quality --hide 0.1 --seed 1 --json` after this benchmark (generated municipalities and their
   links are left out: 17,998 municipalities, 24,810 links): 2,481 real links hidden, the index built again without
@@ -143,11 +149,24 @@ def build(*, scale: int, seed: int) -> Built:
         "generating municipalities s": municipalities_s,
         "generating links s": links_s,
     }
-    return Built(facts=facts, context={"sample": _sample()})
+    return Built(facts=facts, context={"sample": _sample(), "region": _busiest_region()})
 
 
 def reuse(*, scale: int, seed: int, facts: dict[str, Any]) -> Built:
-    return Built(facts=dict(facts), context={"sample": _sample()})
+    return Built(facts=dict(facts), context={"sample": _sample(), "region": _busiest_region()})
+
+
+def _busiest_region() -> str:
+    """The ISO 3166-2 code of the Russian region whose municipalities have the most links (the region page's
+    scenario), or "" when no Russian region has a link (the minimal reference data)."""
+    from localbridge.cooperation import selectors
+    from localbridge.territories.models import Country
+
+    russia = Country.objects.filter(code="RU").first()
+    if russia is None:
+        return ""
+    rows = selectors.network_by_region(selectors.NetworkScope(country=russia))
+    return next((row.code for row in rows if row.code), "")
 
 
 def _sample() -> list[int]:
@@ -175,6 +194,7 @@ def scenarios(built: Built) -> list[Scenario]:
     from localbridge.cooperation import finder, selectors
 
     sample: list[int] = built.context["sample"]
+    region: str = built.context.get("region", "")
     index = selectors.partner_index()  # built here once: the scenarios measure a warm index
 
     def pick(i: int) -> int:
@@ -204,5 +224,36 @@ def scenarios(built: Built) -> list[Scenario]:
             "api",
             "API: suggestions of a municipality",
             lambda i: f"/api/v1/cooperation/municipalities/{pick(i)}/suggestions?limit=10",
+        ),
+        Scenario(
+            "country_page",
+            "Page: Russia's network (counts by partner country, region and area, top, map, a page of links)",
+            lambda i: "/cooperation/network/country/RU/",
+        ),
+        *(
+            [
+                Scenario(
+                    "region_page",
+                    f"Page: the network of the Russian region with the most links ({region})",
+                    lambda i: f"/cooperation/network/region/{region}/",
+                )
+            ]
+            if region
+            else []
+        ),
+        Scenario(
+            "graph_api",
+            "API: a municipality's network to depth 2 (at most 200 nodes)",
+            lambda i: f"/api/v1/cooperation/network?municipality={pick(i)}&depth=2",
+        ),
+        Scenario(
+            "country_graph_api",
+            "API: Russia's network (at most 200 nodes)",
+            lambda i: "/api/v1/cooperation/network?country=RU",
+        ),
+        Scenario(
+            "countries_page",
+            "Page: the network of countries (tables; the graph is cached until the links change)",
+            lambda i: "/cooperation/network/countries/",
         ),
     ]

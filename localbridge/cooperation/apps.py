@@ -8,4 +8,11 @@ class CooperationConfig(AppConfig):
     verbose_name = _("Inter-municipal and international cooperation")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  (registers the permissions)
+        from . import (
+            notifications_proposals,
+            panels,
+            rules,  # noqa: F401  (registers the permissions)
+        )
+
+        notifications_proposals.connect()
+        panels.register()  # the event page's "In cooperation roadmaps" section (core/panels.py)

@@ -14,11 +14,18 @@ the reason it ranked. The components (docs/cooperation.md has the same table):
 | distance | 0.10 | 1 within 500 km, 0.5 within 1,500 km |
 | similar_size | 0.20 | 1 − |ln(population ratio)| / ln 8 (0 from 8 times larger or smaller) |
 | shared_interests | 0.20 | share of the areas the municipality seeks that the candidate seeks too |
+| practice_topics | 0.15 | share of the areas the municipality seeks on whose topics the candidate published practices |
 | well_connected | 0.10 | ln(1 + partners) / ln 31, at most 1 (active in twinning) |
 | new_country | 0.05 | 1 if the candidate's country is neither yours nor any of your partners' (diversity) |
 | same_type | 0.05 | 1 if both are Russian municipalities of the same kind |
 
 A municipality never suggests itself or one of its partners.
+
+Practice topics: an area of cooperation is matched to the practice bank's topics by `AREA_TOPICS` below (and, for
+an area added later that is not there, to the topic with the same code or name: `selectors._area_topics`). A
+candidate "publishes practices on topics you seek" when a published practice of it (its municipality, or an
+author organisation of that municipality) has one of the topics of an area the seeker seeks; the value is the
+share of the seeker's areas so covered.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ WEIGHTS = {
     "distance": 0.10,
     "similar_size": 0.20,
     "shared_interests": 0.20,
+    "practice_topics": 0.15,
     "well_connected": 0.10,
     "new_country": 0.05,
     "same_type": 0.05,
@@ -48,6 +56,21 @@ SIZE_SPAN = math.log(8)
 CONNECTED_SPAN = math.log(31)
 FOREIGN_KIND = "foreign"
 EARTH_KM = 6371.0
+
+# Areas of cooperation (cooperation's CooperationArea codes) -> the practice bank's topics (practices' Topic codes,
+# seeded by practices/migrations/0002_topics.py) that publish experience in that area.
+AREA_TOPICS: dict[str, frozenset[str]] = {
+    "culture": frozenset({"culture", "memory"}),
+    "education": frozenset({"education"}),
+    "youth": frozenset({"youth"}),
+    "sport": frozenset({"sport"}),
+    "economy": frozenset({"local_economy"}),
+    "tourism": frozenset({"tourism"}),
+    "healthcare": frozenset({"health", "older_people"}),
+    "management": frozenset({"housing", "landscaping", "safety"}),
+    "ecology": frozenset({"ecology"}),
+    "humanitarian": frozenset({"charity", "volunteering", "interethnic"}),
+}
 KM_PER_DEGREE = math.pi * EARTH_KM / 180
 
 
@@ -67,6 +90,9 @@ class Index:
     interests: dict[int, frozenset[str]] = field(default_factory=dict)  # position -> area codes
     area_names: dict[str, str] = field(default_factory=dict)
     country_names: dict[str, str] = field(default_factory=dict)
+    practice_topics: dict[int, frozenset[str]] = field(default_factory=dict)  # position -> topics of its practices
+    area_topics: dict[str, frozenset[str]] = field(default_factory=dict)  # area code -> topic codes
+    topic_names: dict[str, str] = field(default_factory=dict)
     position: dict[int, int] = field(init=False)
     _logpop: list[float | None] = field(init=False)
     _rlat: list[float | None] = field(init=False)
@@ -90,9 +116,13 @@ class Index:
         interests: dict[int, frozenset[str]] | None = None,
         area_names: dict[str, str] | None = None,
         country_names: dict[str, str] | None = None,
+        practice_topics: dict[int, frozenset[str]] | None = None,
+        area_topics: dict[str, frozenset[str]] | None = None,
+        topic_names: dict[str, str] | None = None,
     ) -> Index:
-        """From rows (id, name, name_en, country code, kind, population, latitude, longitude), links (id, id)
-        and interests by municipality id."""
+        """From rows (id, name, name_en, country code, kind, population, latitude, longitude), links (id, id),
+        interests (sought area codes) and the topics of published practices by municipality id, and the map of
+        areas to topics (`AREA_TOPICS` when not given)."""
         rows = list(municipalities)
         position = {row[0]: i for i, row in enumerate(rows)}
         partners: list[set[int]] = [set() for _ in rows]
@@ -114,6 +144,11 @@ class Index:
             interests={position[pk]: areas for pk, areas in (interests or {}).items() if pk in position},
             area_names=area_names or {},
             country_names=country_names or {},
+            practice_topics={
+                position[pk]: topics for pk, topics in (practice_topics or {}).items() if pk in position and topics
+            },
+            area_topics=dict(AREA_TOPICS if area_topics is None else area_topics),
+            topic_names=topic_names or {},
         )
 
     def km(self, i: int, j: int) -> float | None:
@@ -167,6 +202,8 @@ class _Context:
     my_logpop: float | None
     my_kind: str
     my_areas: frozenset[str]
+    my_topic_groups: tuple[frozenset[str], ...]  # per sought area: its topics (areas without topics left out)
+    sought_topics: frozenset[str]
     common: dict[int, int]  # position -> number of common partners
     network_countries: frozenset[str]
     has_partners: bool
@@ -174,6 +211,8 @@ class _Context:
 
 def _context(index: Index, me: int, border_km: float) -> _Context:
     partners = index.partners[me]
+    my_areas = index.interests.get(me, frozenset())
+    groups = tuple(index.area_topics[a] for a in sorted(my_areas) if index.area_topics.get(a))
     common: dict[int, int] = {}
     for p in partners:
         for q in index.partners[p]:
@@ -185,7 +224,9 @@ def _context(index: Index, me: int, border_km: float) -> _Context:
         excluded={me, *partners},
         my_logpop=index._logpop[me],
         my_kind=index.kinds[me],
-        my_areas=index.interests.get(me, frozenset()),
+        my_areas=my_areas,
+        my_topic_groups=groups,
+        sought_topics=frozenset().union(*groups),
         common=common,
         network_countries=frozenset({index.countries[me], *(index.countries[p] for p in partners)}),
         has_partners=bool(partners),
@@ -217,6 +258,11 @@ def _values(ctx: _Context, j: int) -> dict[str, float]:
         shared = ctx.my_areas & index.interests.get(j, frozenset())
         if shared:
             values["shared_interests"] = len(shared) / len(ctx.my_areas)
+    if ctx.my_topic_groups:
+        published = index.practice_topics.get(j)
+        if published and not published.isdisjoint(ctx.sought_topics):
+            covered = sum(1 for topics in ctx.my_topic_groups if not topics.isdisjoint(published))
+            values["practice_topics"] = covered / len(ctx.my_areas)
     if index._connected[j]:
         values["well_connected"] = index._connected[j]
     if ctx.has_partners and index.countries[j] not in ctx.network_countries:
@@ -253,6 +299,11 @@ def _score(ctx: _Context, j: int) -> float:
         theirs = index.interests.get(j)
         if theirs:
             score += WEIGHTS["shared_interests"] * len(ctx.my_areas & theirs) / len(ctx.my_areas)
+    if ctx.my_topic_groups:
+        published = index.practice_topics.get(j)
+        if published and not published.isdisjoint(ctx.sought_topics):
+            covered = sum(1 for topics in ctx.my_topic_groups if not topics.isdisjoint(published))
+            score += WEIGHTS["practice_topics"] * covered / len(ctx.my_areas)
     score += WEIGHTS["well_connected"] * index._connected[j]
     if ctx.has_partners and index.countries[j] not in ctx.network_countries:
         score += WEIGHTS["new_country"]
@@ -281,6 +332,10 @@ def _reason_text(ctx: _Context, j: int, code: str) -> str:
     if code == "shared_interests":
         shared = sorted(ctx.my_areas & index.interests.get(j, frozenset()))
         return _("shares interests: %(areas)s") % {"areas": ", ".join(index.area_names.get(a, a) for a in shared)}
+    if code == "practice_topics":
+        topics = sorted(ctx.sought_topics & index.practice_topics.get(j, frozenset()))
+        listed = ", ".join(index.topic_names.get(t, t) for t in topics)
+        return _("publishes practices on topics you seek: %(topics)s") % {"topics": listed}
     if code == "well_connected":
         count = len(index.partners[j])
         return ngettext("has %(count)d twin city", "has %(count)d twin cities", count) % {"count": count}

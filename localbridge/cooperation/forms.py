@@ -6,6 +6,8 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,19 +17,108 @@ from . import finder, selectors
 from .models import AgreementKind, AgreementStatus
 from .services import PartyIn
 
+PARTY_SEPARATORS = re.compile(r"[,;\n]+")
+PARTY_OPTIONS = 10
 
-class IdListWidget(forms.TextInput):
-    """Numbers separated by commas or spaces, read as a list."""
+
+def split_party_values(values: Any) -> tuple[list[int], list[str]]:
+    """What the municipality picker sent (ticked ids, and what was typed: numbers and names separated by commas or
+    semicolons) as (ids, names). Model instances and numbers pass as ids."""
+    ids: list[int] = []
+    names: list[str] = []
+    for value in values or ():
+        if isinstance(value, int) or hasattr(value, "pk"):
+            ids.append(getattr(value, "pk", value))
+            continue
+        for part in PARTY_SEPARATORS.split(str(value)):
+            part = part.strip()
+            if re.fullmatch(r"[\d\s]+", part):
+                ids += [int(n) for n in part.split()]
+            elif part:
+                names.append(part)
+    return ids, names
+
+
+def party_options_for(typed: str) -> list[Municipality]:
+    """Municipalities to offer for what was typed in the picker: those numbered so, or those whose name contains
+    the last name typed (the most populous first)."""
+    ids, names = split_party_values([typed])
+    if names:
+        return selectors.municipality_search(query=names[-1], limit=PARTY_OPTIONS)
+    return selectors.municipalities_by_ids(ids[:PARTY_OPTIONS])
+
+
+class MunicipalityPicker(forms.Widget):
+    """The parties' municipalities: the chosen ones as ticked boxes, and a box to add more by name or number. With
+    htmx, matching municipalities appear as boxes to tick while one types (static/cooperation/party_picker.js moves
+    a ticked one up to the chosen); without JavaScript, the typed names are resolved when the form is sent, and a
+    name that fits several shows them as boxes to tick."""
+
+    template_name = "cooperation/widgets/party_picker.html"
+    use_fieldset = True
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.options: list[Municipality] = []  # set by the field when a typed name needs choosing
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
-        return [part for part in re.split(r"[\s,;]+", data.get(name, "") or "") if part]
+        values = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        if isinstance(values, str):
+            values = [values]
+        return [v for v in values or () if v not in (None, "")]
 
-    def format_value(self, value: Any) -> str:
-        if not value:
-            return ""
-        if isinstance(value, str):
-            return value
-        return ", ".join(str(getattr(v, "pk", v)) for v in value)
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return False  # an empty picker means "no municipalities", as unticked checkboxes do
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        ids, names = split_party_values(value if isinstance(value, list | tuple) else [value] if value else [])
+        context["widget"].update(
+            chosen=selectors.municipalities_by_ids(list(dict.fromkeys(ids))),
+            typed=", ".join(names),
+            options=self.options,
+            options_url=reverse("cooperation:party_options"),
+        )
+        return context
+
+
+class MunicipalityPartiesField(forms.ModelMultipleChoiceField):
+    """Municipalities chosen by id or by exact name (Russian or English, any letter case, ё as е): an unknown name or
+    one several municipalities bear is an error beside the field, with the candidates offered to tick."""
+
+    widget = MunicipalityPicker
+
+    def clean(self, value: Any) -> Any:
+        ids, names = split_party_values(value)
+        errors: list[ValidationError] = []
+        offered: list[Municipality] = []
+        for name in names:
+            exact = selectors.municipality_by_name(name=name, limit=PARTY_OPTIONS)
+            if len(exact) == 1:
+                ids.append(exact[0].pk)
+            elif exact:
+                offered += exact
+                errors.append(
+                    ValidationError(
+                        _("Several municipalities are called “%(name)s”: tick the one you mean."),
+                        code="ambiguous_municipality",
+                        params={"name": name},
+                    )
+                )
+            else:
+                found = selectors.municipality_search(query=name, limit=PARTY_OPTIONS)
+                offered += found
+                message = (
+                    _("No municipality is called exactly “%(name)s”: tick one of those below or write its full name.")
+                    if found
+                    else _("No municipality is called “%(name)s”.")
+                )
+                errors.append(ValidationError(message, code="unknown_municipality", params={"name": name}))
+        if errors:
+            assert isinstance(self.widget, MunicipalityPicker)
+            self.widget.options = list({m.pk: m for m in offered}.values())
+            raise ValidationError(errors)
+        return super().clean([str(pk) for pk in dict.fromkeys(ids)])
 
 
 def _set_choices(form: forms.Form, name: str, choices: list[tuple[str, Any]]) -> None:
@@ -59,12 +150,14 @@ class AgreementFilterForm(forms.Form):
 class AgreementForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     kind = forms.ChoiceField(label=_("Kind"), choices=AgreementKind.choices)
-    municipalities = forms.ModelMultipleChoiceField(
+    municipalities = MunicipalityPartiesField(
         label=_("Municipalities that are parties"),
         queryset=Municipality.objects.all(),
-        widget=IdListWidget,
         required=False,
-        help_text=_("Their numbers, separated by commas (a municipality's number is on its network page)."),
+        help_text=_(
+            "Type a name and tick the municipality among those found, or write names or numbers separated by "
+            "commas (a municipality's number is on its network page)."
+        ),
     )
     associations = forms.ModelMultipleChoiceField(
         label=_("Associations that are parties"),

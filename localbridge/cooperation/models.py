@@ -475,6 +475,9 @@ class ActionLink(models.Model):
         related_name="+",
         verbose_name=_("practice"),
     )
+    event = models.ForeignKey(
+        "events.Event", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("event")
+    )
 
     class Meta:
         verbose_name = _("result of an action")
@@ -482,8 +485,9 @@ class ActionLink(models.Model):
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(project__isnull=False, practice__isnull=True)
-                | Q(project__isnull=True, practice__isnull=False),
+                condition=Q(project__isnull=False, practice__isnull=True, event__isnull=True)
+                | Q(project__isnull=True, practice__isnull=False, event__isnull=True)
+                | Q(project__isnull=True, practice__isnull=True, event__isnull=False),
                 name="cooperation_link_one_kind",
             ),
             models.UniqueConstraint(
@@ -494,7 +498,13 @@ class ActionLink(models.Model):
                 condition=Q(practice__isnull=False),
                 name="cooperation_link_practice_once",
             ),
+            models.UniqueConstraint(
+                fields=["action", "event"], condition=Q(event__isnull=False), name="cooperation_link_event_once"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return str(self.project or self.practice or self.event)
 
 
 class ProposalStatus(models.TextChoices):

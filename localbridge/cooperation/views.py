@@ -111,6 +111,9 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_report": may_manage
             and agreement.status in (AgreementStatus.REGISTERED, AgreementStatus.ACTIVE, AgreementStatus.ENDED),
             "moves": moves,
+            "roadmaps": selectors.agreement_roadmaps(agreement_id=agreement.pk),
+            "may_plan": agreement.status != AgreementStatus.ENDED
+            and request.user.has_perm("cooperation.add_roadmap", agreement),
             "section": "agreements",
         },
     )

@@ -58,8 +58,9 @@ def test_suggestions_come_with_scores_and_reasons(client, network):
 def test_the_index_is_built_once_and_reused(client, network, django_assert_num_queries):
     home = network[0]
     client.get(URL.format(home.pk))
-    # Later requests: the municipality (404 check) and the three aggregates that tell whether data changed.
-    with django_assert_num_queries(4):
+    # Later requests: the municipality (404 check) and the four aggregates that tell whether data changed
+    # (municipalities, links, interests, published practices).
+    with django_assert_num_queries(5):
         client.get(URL.format(home.pk), {"country": "DE"})
 
 

@@ -47,7 +47,11 @@ from django.utils import timezone
 from localbridge.accounts.models import User
 from localbridge.contests.demo import DEMO_EXPERTS, load_contest_demo
 from localbridge.cooperation import selectors as cooperation_selectors
+from localbridge.cooperation.demo import load_cooperation_demo
 from localbridge.cooperation.importing import twin_cities_import
+from localbridge.events.demo import load_events_demo
+from localbridge.events.demo_library import load_library_demo
+from localbridge.events.demo_resolutions import load_resolutions_demo
 from localbridge.organizations.models import (
     FoundingForm,
     Membership,
@@ -793,6 +797,9 @@ class Command(BaseCommand):
             contests = load_contest_demo(now=timezone.now(), password=DEMO_PASSWORD)
             participation = load_participation_demo(now=timezone.now(), password=DEMO_PASSWORD)
             projects = load_projects_demo(now=timezone.now())
+            self.stdout.write(load_events_demo(now=timezone.now()).line())
+            self.stdout.write(load_library_demo(now=timezone.now()).line())
+            self.stdout.write(load_resolutions_demo(now=timezone.now()).line())
         network = _twin_cities()
         self.stdout.write(
             f"Demo organisations: {result.organizations_created} created, {result.organizations_found} already there."
@@ -814,6 +821,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Demo projects: {projects.created} created, {projects.found} already there.")
         self.stdout.write(network)
+        self.stdout.write(load_cooperation_demo(now=timezone.now(), password=DEMO_PASSWORD))
         for error in result.practice_errors:  # pragma: no cover  (the corpus and the reference data disagree)
             self.stderr.write(f"Demo practice {error}")
         emails = [u.email for u in USERS] + [email for email, _name in DEMO_EXPERTS]
