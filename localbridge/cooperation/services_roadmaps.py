@@ -481,7 +481,6 @@ def action_link_remove(*, link: ActionLink, actor: Any, now: datetime | None = N
     )
 
 
-
 def _link_kind(link: ActionLink) -> str:
     """What the link links: "project", "practice" or "event" (the field of that name holds it)."""
     if link.project_id is not None:

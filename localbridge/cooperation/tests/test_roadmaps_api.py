@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from localbridge.cooperation.models import ActionStatus
 from localbridge.cooperation.services_roadmaps import action_link_add, action_set_status
+from localbridge.events.models import EventStatus
+from localbridge.events.tests.events_factories import EventFactory
 from localbridge.organizations.models import municipality_today
 from localbridge.practices.tests.factories import PublishedPracticeFactory
 from localbridge.projects.tests.factories import ProjectFactory
@@ -105,6 +107,31 @@ def test_a_roadmap_comes_with_its_actions_late_flags_sides_and_results(client, s
     ]
 
 
+def test_linked_events_come_with_the_action_and_a_draft_event_is_left_out(client, staff, agreement, home):
+    plan = roadmap(staff, agreement)
+    step = action(staff, plan, home, due_on=FUTURE)
+    forum = EventFactory(title="Форум побратимов")
+    cancelled = EventFactory(title="Фестиваль дружбы", status=EventStatus.CANCELLED, cancellation_reason="Паводок")
+    draft = EventFactory(status=EventStatus.DRAFT, published_at=None, municipality=home)  # the planner runs it
+    for event in (forum, draft, cancelled):
+        action_link_add(action=step, actor=staff, event=event)
+    [body] = client.get(ROADMAP.format(plan.pk)).json()["actions"]
+    assert body["links"] == [
+        {
+            "kind": "event",
+            "id": forum.pk,
+            "title": "Форум побратимов",
+            "url": reverse("events:detail", args=[forum.pk]),
+        },
+        {
+            "kind": "event",
+            "id": cancelled.pk,
+            "title": "Фестиваль дружбы",
+            "url": reverse("events:detail", args=[cancelled.pk]),
+        },
+    ]
+
+
 def test_a_roadmap_of_a_draft_is_not_found_for_outsiders_and_read_by_the_parties(client, staff, home, abroad):
     plan = roadmap(staff, draft_agreement(staff, home, abroad))
     assert client.get(ROADMAP.format(plan.pk)).status_code == 404
@@ -154,7 +181,9 @@ def test_the_roadmap_reads_in_the_same_number_of_queries_as_actions_grow(client,
     for _ in range(4):
         step = action(staff, plan, home, abroad, due_on=FUTURE)
         action_link_add(action=step, actor=staff, project=ProjectFactory())
+        action_link_add(action=step, actor=staff, event=EventFactory())
     with CaptureQueriesContext(connection) as many:
         response = client.get(ROADMAP.format(plan.pk))
     assert len(response.json()["actions"]) == 5
+    assert sum(link["kind"] == "event" for a in response.json()["actions"] for link in a["links"]) == 4
     assert len(many) == len(few)

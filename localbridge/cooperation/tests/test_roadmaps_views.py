@@ -236,7 +236,9 @@ def test_an_action_with_no_responsible_party_is_refused_with_the_error_above_the
     form = response.context["form"]
     assert response.status_code == 400
     with translation.override("ru"):  # the page's language (conftest)
-        assert form.responsible_errors == [translation.gettext("A roadmap action needs at least one responsible party.")]
+        assert form.responsible_errors == [
+            translation.gettext("A roadmap action needs at least one responsible party.")
+        ]
     assert form.errors.keys() == {"due_on"}
     assert 'id="sides-errors"' in response.content.decode()
     assert not RoadmapAction.objects.exists()
