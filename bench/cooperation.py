@@ -32,15 +32,18 @@ NOTES = """\
 - The scenarios walk 60 municipalities of the real network in turn (every k-th of those with a link, by id, plus
   the most linked and a few without links), 10 suggestions each. The index is warm: it is built once per process
   (the warm-up builds it) and every measured call scores all municipalities. "finder" is `finder.suggest` over
-  the index alone; "selector" adds the freshness check (`selectors.partner_suggestions`: three aggregate queries
-  over municipalities, links and interests, 7–10 ms of it at 35,000 municipalities and 50,000 links); "within
+  the index alone; "selector" adds the freshness check (`selectors.partner_suggestions`: four aggregate queries
+  over municipalities, links, interests and published practices, 7–10 ms of it at 35,000 municipalities and
+  50,000 links); "within
   1,500 km" adds a filter, which costs more than it saves (it computes every candidate's distance to filter, and
   the score computes it again for those within); "API" is the JSON endpoint through the test client (routing,
   validation, the municipality lookup, serialisation: 0–3 ms over the selector).
 - The cost is linear in the number of municipalities (every one is scored; pure Python, no NumPy): twice the
   municipalities is about twice the time (docs/cooperation.md: 19 ms at 18,000). The suggestions' reasons are
   built only for the 10 kept. The finder's `practice_topics` component (published practices on the topics a
-  municipality seeks) costs nothing here: the benchmark data has no sought areas and no practices.
+  municipality seeks) costs nothing here: the benchmark data has no sought areas and no practices. Timed side by
+  side on this benchmark's index, the finder with that component and the one before it score alike (145 and 143 ms
+  p50 on a busy machine), so the rise against the earlier run's 40–74 ms p95 is the machine's load, not the code.
 - The network pages and API (views_network.py): Russia's page and its busiest region's page read a constant number
   of queries (counts grouped in SQL, links counted per municipality in a UNION ALL, 50 links a page, the 1,000
   most linked municipalities on the map); the graphs walk the same 60 municipalities, to depth 2, capped at 200

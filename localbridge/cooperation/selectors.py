@@ -453,6 +453,56 @@ def association_roadmaps(*, association_id: int, now: datetime | None = None) ->
     )
 
 
+@dataclass
+class PartnerCooperation:
+    """What a municipality does with one partner under an agreement: the agreement, its roadmaps, the next open
+    action and how many are late."""
+
+    agreement: Agreement
+    roadmaps: list[RoadmapDetail]
+
+    @property
+    def rows(self) -> list[ActionRow]:
+        return sorted((row for detail in self.roadmaps for row in detail.rows), key=lambda r: r.action.due_on)
+
+    @property
+    def next_action(self) -> ActionRow | None:
+        return next((row for row in self.rows if row.action.status in OPEN_ACTION_STATUSES), None)
+
+    @property
+    def late(self) -> int:
+        return sum(detail.late for detail in self.roadmaps)
+
+    @property
+    def done(self) -> int:
+        return sum(detail.done for detail in self.roadmaps)
+
+    @property
+    def counted(self) -> int:
+        return sum(detail.counted for detail in self.roadmaps)
+
+
+def partner_cooperation(
+    *, municipality_id: int, user: Any, now: datetime | None = None
+) -> dict[int, list[PartnerCooperation]]:
+    """For each partner of the municipality under an agreement `user` may see (both are parties to it): the
+    agreement with its roadmaps and their actions. A fixed number of queries, however many agreements."""
+    agreements = list(agreement_visible_to(user).filter(parties__municipality_id=municipality_id))
+    roadmaps = roadmap_details(
+        Roadmap.objects.filter(agreement__in=[a.pk for a in agreements]).order_by("created_at", "pk"), now
+    )
+    by_agreement: dict[int, list[RoadmapDetail]] = {}
+    for detail in roadmaps:
+        by_agreement.setdefault(detail.roadmap.agreement_id or 0, []).append(detail)
+    result: dict[int, list[PartnerCooperation]] = {}
+    for agreement in agreements:
+        cooperation = PartnerCooperation(agreement, by_agreement.get(agreement.pk, []))
+        for party in agreement.parties.all():
+            if party.municipality_id is not None and party.municipality_id != municipality_id:
+                result.setdefault(party.municipality_id, []).append(cooperation)
+    return result
+
+
 def roadmap_action_get(*, roadmap: Roadmap, id: int) -> RoadmapAction:
     """One action of `roadmap` with its sides and results (RoadmapAction.DoesNotExist if it is another's)."""
     action = (

@@ -14,8 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from localbridge.core.audit import audit_history
 from localbridge.core.forms import add_service_errors
@@ -78,7 +79,13 @@ def _history_rows(agreement: Agreement) -> list[dict[str, Any]]:
 def agreement_list(request: HttpRequest) -> HttpResponse:
     form = AgreementFilterForm(request.GET or None)
     filters = form.filters()
-    agreements = selectors.agreement_filter(selectors.agreement_visible_to(request.user), **filters)
+    agreements = selectors.agreement_filter(
+        selectors.agreement_visible_to(request.user),
+        kind=filters.get("kind", ""),
+        status=filters.get("status", ""),
+        country=filters.get("country", ""),
+        area=filters.get("area", ""),
+    )
     page = paginate(request, agreements)
     return render(
         request,
@@ -254,6 +261,27 @@ def _point(municipality: Municipality, **extra: Any) -> dict[str, Any] | None:
     return {"name": municipality.name, "lat": municipality.latitude, "lon": municipality.longitude, **extra}
 
 
+def _map_agreement(cooperation: selectors.PartnerCooperation) -> dict[str, Any]:
+    """An agreement with a partner as the map's popup shows it: its title, page, the next open action, lateness."""
+    agreement, upcoming = cooperation.agreement, cooperation.next_action
+    return {
+        "title": agreement.title,
+        "url": reverse("cooperation:agreement", args=[agreement.pk]),
+        "status": agreement.get_status_display(),
+        "next": (
+            _("Next: %(action)s, due on %(date)s")
+            % {"action": upcoming.action.title, "date": date_format(upcoming.action.due_on)}
+            if upcoming is not None
+            else ""
+        ),
+        "late": (
+            ngettext("%(count)s action late", "%(count)s actions late", cooperation.late) % {"count": cooperation.late}
+            if cooperation.late
+            else ""
+        ),
+    }
+
+
 def network(request: HttpRequest, pk: int) -> HttpResponse:
     """A municipality's partners (a list and a map) and the partner finder's suggestions with their reasons."""
     try:
@@ -261,11 +289,20 @@ def network(request: HttpRequest, pk: int) -> HttpResponse:
     except Municipality.DoesNotExist:
         raise Http404 from None
     partners = selectors.municipality_partners(municipality_id=pk)
+    cooperation = selectors.partner_cooperation(municipality_id=pk, user=request.user)
     form = SuggestionFilterForm(request.GET or None)
     suggestions = selectors.partner_suggestions(municipality_id=pk, limit=SUGGESTION_LIMIT, filters=form.filters())
+    partner_rows = [(partner, link, cooperation.get(partner.pk, [])) for partner, link in partners]
     points = [
         p
-        for p in (_point(partner, url=reverse("cooperation:network", args=[partner.pk])) for partner, _link in partners)
+        for p in (
+            _point(
+                partner,
+                url=reverse("cooperation:network", args=[partner.pk]),
+                agreements=[_map_agreement(c) for c in cooperation.get(partner.pk, [])],
+            )
+            for partner, _link in partners
+        )
         if p is not None
     ]
     home = _point(municipality)
@@ -276,6 +313,7 @@ def network(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "municipality": municipality,
             "partners": partners,
+            "partner_rows": partner_rows,
             "suggestions": suggestions,
             "suggestion_rows": [(s, country_names.get(s.country, s.country)) for s in suggestions],
             "form": form,

@@ -34,27 +34,80 @@ def _country(code: str) -> Country:
         raise Http404 from None
 
 
+def _url_maker(name: str, placeholder: str) -> Any:
+    """A function of a code or id giving the URL named `name` for it: reversed once, then filled in (a country's
+    page lists a few hundred links to countries, regions and municipalities; reversing each costs more than the
+    page's queries)."""
+    template = reverse(f"cooperation:{name}", args=[placeholder])
+    return lambda value: template.replace(f"/{placeholder}/", f"/{value}/")
+
+
+def _rows_with_urls(rows: list[selectors.CountedRow], name: str | None) -> list[dict[str, Any]]:
+    url = _url_maker(name, "XX") if name else None
+    return [
+        {
+            "code": r.code,
+            "name": r.name,
+            "count": r.count,
+            "share": r.share,
+            "url": url(r.code) if url and r.code else "",
+        }
+        for r in rows
+    ]
+
+
+class _KnownLength:
+    """A query whose number of rows is already known (the scope's totals), so that the paginator does not count
+    them again."""
+
+    def __init__(self, items: Any, length: int) -> None:
+        self.items, self.length = items, length
+
+    def count(self) -> int:
+        return self.length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.items[key]
+
+
 def _scope_context(request: HttpRequest, scope: selectors.NetworkScope) -> dict[str, Any]:
     """What the country and the region pages share: totals, counts by partner country and by area, the most linked
     municipalities, the map's points and a page of the links."""
     on_map, linked_count = selectors.network_linked_municipalities(scope, limit=MAP_POINTS)
     areas, agreement_count = selectors.network_by_area(scope)
-    page = paginate(request, selectors.network_link_list(scope), per_page=LINKS_PER_PAGE)
-    page.object_list = [
-        (link.municipality_a, link.municipality_b, link)
-        if link.a_in_scope
-        else (link.municipality_b, link.municipality_a, link)
-        for link in page.object_list
-    ]
+    totals = selectors.network_totals(scope)
+    links = _KnownLength(selectors.network_link_list(scope), totals["links"])
+    page = paginate(request, links, per_page=LINKS_PER_PAGE)
+    network_url = _url_maker("network", "0")
+    rows = []
+    for link in page.object_list:
+        home, partner = (
+            (link.municipality_a, link.municipality_b)
+            if link.a_in_scope
+            else (link.municipality_b, link.municipality_a)
+        )
+        rows.append(
+            {
+                "link": link,
+                "home": home,
+                "partner": partner,
+                "home_url": network_url(home.pk),
+                "partner_url": network_url(partner.pk),
+            }
+        )
+    page.object_list = rows
     points = [
         {"id": m.id, "name": m.name, "lat": m.latitude, "lon": m.longitude, "links": m.link_count}
         for m in on_map
         if m.latitude is not None and m.longitude is not None
     ]
     return {
-        "totals": selectors.network_totals(scope),
-        "by_country": selectors.network_by_partner_country(scope),
-        "by_area": areas,
+        "totals": totals,
+        "by_country": _rows_with_urls(selectors.network_by_partner_country(scope), "network_country"),
+        "by_area": _rows_with_urls(areas, None),
         "agreement_count": agreement_count,
         "top": on_map[:TOP_MUNICIPALITIES],
         "linked_count": linked_count,
@@ -71,7 +124,9 @@ def country(request: HttpRequest, code: str) -> HttpResponse:
     by area of cooperation, the most linked municipalities and a map of them."""
     scope = selectors.NetworkScope(country=_country(code))
     context = _scope_context(request, scope)
-    context.update(country=scope.country, by_region=selectors.network_by_region(scope))
+    context.update(
+        country=scope.country, by_region=_rows_with_urls(selectors.network_by_region(scope), "network_region")
+    )
     return render(request, "cooperation/network_country.html", context)
 
 

@@ -23,7 +23,10 @@ def world():
 
 
 def counts(rows):
-    return {row.code: row.count for row in rows}
+    """{code: count} of the selectors' rows (CountedRow) or of the page's rows (dicts)."""
+    return {
+        (r["code"] if isinstance(r, dict) else r.code): (r["count"] if isinstance(r, dict) else r.count) for r in rows
+    }
 
 
 # --- selectors ----------------------------------------------------------------------------------------------

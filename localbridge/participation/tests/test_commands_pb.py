@@ -3,7 +3,6 @@ tally of an imported election reproduces the file's `votes` column, and the expo
 election."""
 
 import json
-import time
 from io import StringIO
 
 import pytest
@@ -113,14 +112,12 @@ def test_pb_results_of_an_unknown_vote_is_an_error():
         _run("pb_results", "999999", "--json")
 
 
-def test_the_largest_file_imports_within_half_a_minute(municipality):
-    """Bulk inserts in batches: the largest file of the corpus goes in quickly and its counts hold."""
+def test_the_largest_file_imports_whole(municipality):
+    """Bulk inserts in batches: the largest file of the corpus goes in and its counts hold. (Its speed is measured
+    by the benchmarks, never asserted here.)"""
     largest = max(FILES, key=lambda p: p.stat().st_size)
     election = load(largest)
-    started = time.monotonic()
     vote_id = int(_run("import_pb", str(largest), "--municipality", municipality.name_en).strip())
-    elapsed = time.monotonic() - started
-    assert elapsed < 30, f"import took {elapsed:.1f} s"
     assert Ballot.objects.filter(vote_id=vote_id).count() == len(election.ballots)
     data = json.loads(_run("pb_results", str(vote_id), "--rule", "greedy", "--json"))
     files_votes = {p.id: p.votes_in_file for p in election.projects}

@@ -1,6 +1,7 @@
 """load_demo: the bodies of the founding resolutions in their real places, demo users with roles, demo ТОС in
 every status made through the registration workflow; twice is once."""
 
+import importlib
 import io
 import json
 import re
@@ -95,8 +96,23 @@ def test_if_empty_does_nothing_when_organisations_exist():
     assert "not loaded" in out.getvalue()
 
 
+@pytest.fixture
+def migration_seeded_rows(transactional_db):
+    """The rows data migrations seed (the practice bank's topics, the areas of cooperation, the indicators'
+    definitions), again: a transactional test that ran before may have flushed them, and the demo uses them."""
+    from django.apps import apps
+
+    for module in (
+        "localbridge.practices.migrations.0002_topics",
+        "localbridge.cooperation.migrations.0002_seed_areas",
+        "localbridge.indicators.migrations.0002_seed_definitions",
+    ):
+        migration = importlib.import_module(module)
+        (getattr(migration, "create_topics", None) or migration.seed)(apps, None)
+
+
 @pytest.mark.django_db(transaction=True)  # real commits: the workflow's e-mails would go out on commit
-def test_load_demo_makes_invented_tos_in_every_status_through_the_workflow():
+def test_load_demo_makes_invented_tos_in_every_status_through_the_workflow(migration_seeded_rows):
     call_command("load_demo", stdout=io.StringIO())
     assert mail.outbox == []  # the demo addresses are not mailboxes: loading the demo notifies nobody
     first = _state()

@@ -15,7 +15,7 @@
   var LEVEL_COLOURS = { 0: "#b3261e", 1: "#1d4ed8", 2: "#78909c" };
 
   function format(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (_match, key) {
+    return template.replace(/\{(\w+)\}/g, function (_match, key) {
       return String(values[key]);
     });
   }
