@@ -109,7 +109,7 @@ def test_the_country_page_shows_the_counts_the_top_the_map_and_the_credit(client
     assert 'id="network-area-map-data"' in html
     assert "Hekman" in html
     assert reverse("cooperation:network_region", args=["RU-VGG"]) in html
-    assert "Wikipedia" in html and 'data-table="by-area"' in html
+    assert "network-credit" in html and "CC BY-SA" in html and 'data-table="by-area"' in html
 
 
 def test_the_region_page_shows_its_municipalities_links(client, world):
