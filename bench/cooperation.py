@@ -43,12 +43,14 @@ NOTES = """\
   built only for the 10 kept. The finder's `practice_topics` component (published practices on the topics a
   municipality seeks) costs nothing here: the benchmark data has no sought areas and no practices. Timed side by
   side on this benchmark's index, the finder with that component and the one before it score alike (145 and 143 ms
-  p50 on a busy machine), so the rise against the earlier run's 40–74 ms p95 is the machine's load, not the code.
+  p50 on a busy machine). On a quiet machine (load average under 1, the run above) the finder, the selector and
+  the API take 40–57 ms p95 on both databases, against the 200 ms target.
 - The network pages and API (views_network.py): Russia's page and its busiest region's page read a constant number
   of queries (counts grouped in SQL, links counted per municipality in a UNION ALL, 50 links a page, the 1,000
   most linked municipalities on the map); the graphs walk the same 60 municipalities, to depth 2, capped at 200
   nodes; the page of countries groups every link by its two countries once and then serves the cached graph
-  until the links change. Other work shared the 2 cores during the run (load average about 2.4).
+  until the links change. Russia's page on PostgreSQL is the slowest (160 ms p50, 308 ms p95): the planner hashes
+  the whole municipality table to count links by region, where SQLite's nested loops take 72 ms.
 - Quality (recall@10, offline), reproduced with `DATABASE_URL=sqlite:///var/bench/cooperation.sqlite3 python -m
   bench.cooperation_quality --hide 0.1 --seed 1 --json` after this benchmark (generated municipalities and their
   links are left out: 17,998 municipalities, 24,810 links): 2,481 real links hidden, the index built again without
