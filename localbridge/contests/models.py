@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from localbridge.core.files import random_upload_name
-from localbridge.core.models import TimeStampedModel
+from localbridge.core.models import TimeStampedModel, user_reference
 from localbridge.core.workflow import Transition, Workflow
 from localbridge.organizations.models import Organization
 from localbridge.territories.models import Country, Municipality, Region
@@ -93,14 +93,7 @@ class Contest(TimeStampedModel):
     organizer = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="organized_contests", verbose_name=_("organiser")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = user_reference(_("created by"))
     status = models.CharField(_("status"), max_length=16, choices=ContestStatus.choices, default=ContestStatus.DRAFT)
     # Who may apply: organisation kinds (OrganizationKind values) and territory.
     eligible_kinds = models.JSONField(_("organisation kinds that may apply"), default=list, blank=True)
@@ -312,14 +305,7 @@ class Application(TimeStampedModel):
         related_name="applications",
         verbose_name=_("nomination"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = user_reference(_("created by"))
     status = models.CharField(
         _("status"), max_length=24, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
     )
@@ -340,14 +326,7 @@ class Application(TimeStampedModel):
         verbose_name=_("where the project is carried out"),
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
+    submitted_by = user_reference(_("submitted by"))
     # Totals of the budget lines, written by the services with the lines (for lists, rankings and exports).
     total_cost = models.DecimalField(_("project cost"), max_digits=14, decimal_places=2, default=ZERO)
     grant_requested = models.DecimalField(_("grant requested"), max_digits=14, decimal_places=2, default=ZERO)
@@ -355,14 +334,7 @@ class Application(TimeStampedModel):
     review_reason = models.CharField(_("reason"), max_length=24, choices=RejectionReason.choices, blank=True)
     review_comment = models.TextField(_("review comment"), blank=True)
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
+    reviewed_by = user_reference(_("reviewed by"))
     # Optimistic locking: every save of a draft increments it; a save with a stale version is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
 
@@ -516,14 +488,7 @@ class Expert(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contest_experts", verbose_name=_("expert")
     )
     status = models.CharField(_("status"), max_length=16, choices=ExpertStatus.choices, default=ExpertStatus.INVITED)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("invited by"),
-    )
+    invited_by = user_reference(_("invited by"))
     responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
 
     class Meta:

@@ -3,14 +3,13 @@ what each municipality seeks in a partner. See docs/cooperation.md."""
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from localbridge.core.i18n import LocalizedNameMixin
-from localbridge.core.models import TimeStampedModel
+from localbridge.core.models import TimeStampedModel, user_reference
 from localbridge.core.workflow import Transition, Workflow
 from localbridge.organizations.models import Organization
 from localbridge.territories.models import Municipality
@@ -73,14 +72,7 @@ class Agreement(TimeStampedModel):
     registered_on = models.DateField(_("registration date"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.TextField(_("reason for ending"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = user_reference(_("created by"))
 
     class Meta:
         verbose_name = _("agreement")
@@ -120,6 +112,29 @@ AGREEMENT_WORKFLOW = Workflow(
 )
 
 
+def one_side_constraints(prefix: str, owner: str | None = None) -> list[models.BaseConstraint]:
+    """The constraints of a row that stands for one side — a municipality or an association (`organization`), never
+    both, never neither — named `cooperation_<prefix>_…`. With `owner` (the field of what the sides belong to), a
+    municipality or an association is a side of the same owner at most once."""
+    constraints: list[models.BaseConstraint] = [
+        models.CheckConstraint(
+            condition=Q(municipality__isnull=False, organization__isnull=True)
+            | Q(municipality__isnull=True, organization__isnull=False),
+            name=f"cooperation_{prefix}_one_kind",
+        )
+    ]
+    if owner:
+        constraints += [
+            models.UniqueConstraint(
+                fields=[owner, side],
+                condition=Q(**{f"{side}__isnull": False}),
+                name=f"cooperation_{prefix}_{side}_once",
+            )
+            for side in ("municipality", "organization")
+        ]
+    return constraints
+
+
 class AgreementParty(models.Model):
     """One side of an agreement: a municipality, or an association (national or international)."""
 
@@ -147,23 +162,7 @@ class AgreementParty(models.Model):
         verbose_name = _("party to an agreement")
         verbose_name_plural = _("parties to agreements")
         ordering = ["position", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(municipality__isnull=False, organization__isnull=True)
-                | Q(municipality__isnull=True, organization__isnull=False),
-                name="cooperation_party_one_kind",
-            ),
-            models.UniqueConstraint(
-                fields=["agreement", "municipality"],
-                condition=Q(municipality__isnull=False),
-                name="cooperation_party_municipality_once",
-            ),
-            models.UniqueConstraint(
-                fields=["agreement", "organization"],
-                condition=Q(organization__isnull=False),
-                name="cooperation_party_organization_once",
-            ),
-        ]
+        constraints = one_side_constraints("party", owner="agreement")
 
     def __str__(self) -> str:
         return str(self.municipality or self.organization)
@@ -197,9 +196,7 @@ class AgreementReport(TimeStampedModel):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="reports")
     year = models.PositiveSmallIntegerField(_("year"))
     text = models.TextField(_("activities"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    author = user_reference()
 
     class Meta:
         verbose_name = _("yearly agreement report")
@@ -263,9 +260,7 @@ class MunicipalityInterest(models.Model):
     areas = models.ManyToManyField(CooperationArea, blank=True, related_name="+", verbose_name=_("areas sought"))
     text = models.TextField(_("what we seek"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    updated_by = user_reference()
 
     class Meta:
         verbose_name = _("partnership interest")
@@ -306,24 +301,10 @@ class AssociationMember(models.Model):
         verbose_name_plural = _("members of associations")
         ordering = ["association", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(municipality__isnull=False, organization__isnull=True)
-                | Q(municipality__isnull=True, organization__isnull=False),
-                name="cooperation_member_one_kind",
-            ),
+            *one_side_constraints("member", owner="association"),
             models.CheckConstraint(
                 condition=Q(organization__isnull=True) | ~Q(organization=F("association")),
                 name="cooperation_member_not_itself",
-            ),
-            models.UniqueConstraint(
-                fields=["association", "municipality"],
-                condition=Q(municipality__isnull=False),
-                name="cooperation_member_municipality_once",
-            ),
-            models.UniqueConstraint(
-                fields=["association", "organization"],
-                condition=Q(organization__isnull=False),
-                name="cooperation_member_organization_once",
             ),
         ]
 
@@ -354,9 +335,7 @@ class Roadmap(TimeStampedModel):
     description = models.TextField(_("description"), blank=True)
     starts_on = models.DateField(_("from"), null=True, blank=True)
     ends_on = models.DateField(_("until"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_reference()
 
     class Meta:
         verbose_name = _("roadmap")
@@ -447,13 +426,7 @@ class ActionResponsible(models.Model):
         verbose_name = _("responsible party")
         verbose_name_plural = _("responsible parties")
         ordering = ["pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(municipality__isnull=False, organization__isnull=True)
-                | Q(municipality__isnull=True, organization__isnull=False),
-                name="cooperation_responsible_one_kind",
-            ),
-        ]
+        constraints = one_side_constraints("responsible")
 
     def __str__(self) -> str:
         side = str(self.municipality or self.organization)
@@ -533,12 +506,8 @@ class PartnershipProposal(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.SENT, db_index=True
     )
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    sent_by = user_reference()
+    answered_by = user_reference()
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True)
     agreement = models.OneToOneField(

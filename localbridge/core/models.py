@@ -1,11 +1,27 @@
 """Base models shared by every app: timestamps, the audit trail of state changes, and safe counters."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def user_reference(verbose_name: Any = None) -> Any:
+    """A reference to the user who did something (created, sent, answered, uploaded): kept when the user is deleted
+    (set to null), optional, and with no reverse accessor on the user. (Typed Any: core cannot name accounts.User,
+    and django-stubs types a plain ForeignKey's instances no better.)"""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
 
 
 class TimeStampedModel(models.Model):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from localbridge.core.files import random_upload_name as _event_upload_name
-from localbridge.core.models import TimeStampedModel
+from localbridge.core.models import TimeStampedModel, user_reference
 from localbridge.core.workflow import Transition, Workflow
 from localbridge.organizations.models import Organization
 from localbridge.practices.models import PRACTICE_LANGUAGES, Topic
@@ -115,14 +115,7 @@ class Event(TimeStampedModel):
     # The file stem of the founding resolution this event adopted (../shared/data/resolutions/<stem>.txt), so that
     # the resolution can find its event; empty for other events.
     source_slug = models.SlugField(_("source"), max_length=100, null=True, blank=True, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = user_reference(_("created by"))
 
     class Meta:
         verbose_name = _("event")
@@ -333,9 +326,7 @@ class Material(TimeStampedModel):
     size = models.PositiveBigIntegerField(default=0)
     url = models.URLField(_("link"), max_length=500, blank=True)
     language = models.CharField(_("language"), max_length=8, choices=PRACTICE_LANGUAGES, default="ru")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    uploaded_by = user_reference()
 
     class Meta:
         verbose_name = _("material")
@@ -443,14 +434,7 @@ class LibraryDocument(TimeStampedModel):
         related_name="+",
         verbose_name=_("current version"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = user_reference(_("created by"))
     is_generated = models.BooleanField(
         _("generated"), default=False, help_text=_("Demonstration data, not a real document")
     )
@@ -502,14 +486,7 @@ class DocumentVersion(models.Model):
     )
     changes = models.TextField(_("what changed"), blank=True)
     published_on = models.DateField(_("version date"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("added by"),
-    )
+    created_by = user_reference(_("added by"))
     created_at = models.DateTimeField(_("added"), default=timezone.now)
 
     class Meta:
@@ -571,14 +548,7 @@ class Resolution(TimeStampedModel):
     # The file stem of a founding resolution (../shared/data/resolutions/<stem>.txt) loaded as demo data, so that
     # loading it again finds it; empty for resolutions entered by editors.
     source_slug = models.SlugField(_("source"), max_length=100, null=True, blank=True, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("entered by"),
-    )
+    created_by = user_reference(_("entered by"))
 
     class Meta:
         verbose_name = _("resolution")
@@ -694,9 +664,7 @@ class ItemComment(models.Model):
     """A comment on an item's execution, possibly the one given with a status change (`status` then says which)."""
 
     item = models.ForeignKey(ResolutionItem, on_delete=models.CASCADE, related_name="comments", verbose_name=_("item"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    author = user_reference()
     text = models.TextField(_("comment"), max_length=5000)
     status = models.CharField(_("status set"), max_length=16, choices=ResolutionItemStatus.choices, blank=True)
     created_at = models.DateTimeField(_("date"), default=timezone.now)
@@ -753,9 +721,7 @@ class ItemEvidence(models.Model):
     )
     url = models.URLField(_("link"), max_length=500, blank=True)
     title = models.CharField(_("title"), max_length=300, blank=True)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    added_by = user_reference()
     created_at = models.DateTimeField(_("added"), default=timezone.now)
 
     class Meta:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from localbridge.core.files import random_upload_name
-from localbridge.core.models import TimeStampedModel
+from localbridge.core.models import TimeStampedModel, user_reference
 from localbridge.core.workflow import Transition, Workflow
 from localbridge.territories.models import Country, Municipality, Region, Settlement
 
@@ -145,9 +145,7 @@ class Organization(TimeStampedModel):
     is_generated = models.BooleanField(
         _("generated"), default=False, help_text=_("Demonstration or benchmark data, not a real organisation")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_reference()
 
     class Meta:
         verbose_name = _("organisation")
@@ -245,9 +243,7 @@ class TosProfile(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     review_due_on = models.DateField(_("decision due"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    reviewer = user_reference()
 
     class Meta:
         verbose_name = _("ТОС registration")
@@ -352,9 +348,7 @@ class Document(TimeStampedModel):
     content_type = models.CharField(max_length=120)
     size = models.PositiveBigIntegerField(default=0)
     is_public = models.BooleanField(_("public"), default=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    uploaded_by = user_reference()
 
     class Meta:
         verbose_name = _("document")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from localbridge.core.files import random_upload_name
-from localbridge.core.models import TimeStampedModel
+from localbridge.core.models import TimeStampedModel, user_reference
 from localbridge.core.workflow import Transition, Workflow
 from localbridge.organizations.models import Organization
 from localbridge.territories.models import Municipality, Settlement
@@ -80,14 +80,7 @@ class Residency(TimeStampedModel):
         _("status"), max_length=16, choices=ResidencyStatus.choices, default=ResidencyStatus.CLAIMED
     )
     method = models.CharField(_("confirmed by"), max_length=16, choices=ResidencyMethod.choices, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = user_reference(_("decided by"))
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     comment = models.CharField(_("comment"), max_length=600, blank=True)
 
@@ -116,23 +109,9 @@ class ResidencyCode(models.Model):
     batch = models.CharField(_("batch"), max_length=64)
     code_hash = models.CharField(_("code hash"), max_length=64, unique=True)
     hint = models.CharField(_("last characters"), max_length=4)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = user_reference(_("created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    used_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("used by"),
-    )
+    used_by = user_reference(_("used by"))
     used_at = models.DateTimeField(_("used"), null=True, blank=True)
 
     class Meta:
@@ -334,14 +313,7 @@ class Vote(Eligibility, TimeStampedModel):
     opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=VoteStatus.choices, default=VoteStatus.DRAFT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = user_reference(_("created by"))
     meta = models.JSONField(_("imported .pb META"), default=dict, blank=True)
     ballots_count = models.PositiveIntegerField(_("ballots"), default=0)
 
@@ -405,14 +377,7 @@ class Ballot(models.Model):
     voter_key = models.CharField(_("voter key"), max_length=80)
     receipt = models.CharField(_("receipt code"), max_length=32)
     is_paper = models.BooleanField(_("paper ballot"), default=False)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("entered by"),
-    )
+    entered_by = user_reference(_("entered by"))
     request_key = models.CharField(_("submission key"), max_length=64, blank=True)
     # The keys of the submissions this ballot replaced (the latest last, a few at most): a late retry of one of
     # them is a repeat, never a change back to an older choice.
@@ -496,14 +461,7 @@ class Survey(Eligibility, TimeStampedModel):
     opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = user_reference(_("created by"))
     responses_count = models.PositiveIntegerField(_("responses"), default=0)
 
     class Meta:
@@ -548,14 +506,7 @@ class SurveyResponse(models.Model):
     and `user` stays empty, so the database alone does not say whose answers they are."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses", verbose_name=_("survey"))
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("respondent"),
-    )
+    user = user_reference(_("respondent"))
     respondent_key = models.CharField(_("respondent key"), max_length=80)
     created_at = models.DateTimeField(_("answered"), auto_now_add=True)
 
@@ -628,14 +579,7 @@ class Hearing(Eligibility, TimeStampedModel):
     minutes = models.TextField(_("minutes (Markdown)"), blank=True)
     decision = models.TextField(_("decision"), blank=True)
     attendance = models.PositiveIntegerField(_("attended"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = user_reference(_("created by"))
 
     class Meta:
         verbose_name = _("hearing or meeting")

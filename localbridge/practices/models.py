@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from localbridge.core.files import random_upload_name
 from localbridge.core.i18n import LocalizedNameMixin
-from localbridge.core.models import TimeStampedModel
+from localbridge.core.models import TimeStampedModel, user_reference
 from localbridge.core.text import normalize_for_search
 from localbridge.core.workflow import Transition, Workflow
 from localbridge.organizations.models import Organization
@@ -219,14 +219,7 @@ class Practice(TimeStampedModel):
     moderation_comment = models.TextField(_("moderator's remarks"), blank=True)
     is_recommended = models.BooleanField(_("recommended"), default=False)
     recommendation_note = models.TextField(_("why it is recommended"), blank=True)
-    recommended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recommended by"),
-    )
+    recommended_by = user_reference(_("recommended by"))
     recommended_at = models.DateTimeField(_("recommended on"), null=True, blank=True)
     is_generated = models.BooleanField(
         _("generated"), default=False, help_text=_("Demonstration or benchmark data, not a real practice")
@@ -416,9 +409,7 @@ class PracticeAttachment(TimeStampedModel):
     size = models.PositiveBigIntegerField(default=0)
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    uploaded_by = user_reference()
 
     class Meta:
         verbose_name = _("attachment")
@@ -454,9 +445,7 @@ class Adoption(TimeStampedModel):
     result = models.TextField(
         _("result"), blank=True, help_text=_("Markdown"), validators=[MaxLengthValidator(LONG_TEXT_MAX)]
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_reference()
 
     class Meta:
         verbose_name = _("adoption")

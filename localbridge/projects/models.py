@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from localbridge.contests.models import Application
 from localbridge.core.files import random_upload_name
-from localbridge.core.models import TimeStampedModel
+from localbridge.core.models import TimeStampedModel, user_reference
 from localbridge.core.workflow import Transition, Workflow
 from localbridge.organizations.models import Organization
 from localbridge.participation.models import Hearing, Proposal, Survey, VoteProject
@@ -146,14 +146,7 @@ class Project(TimeStampedModel):
         verbose_name=_("project of a participatory-budget vote"),
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = user_reference(_("created by"))
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     # Counters kept by the services in the transaction that changes them, so that lists need no aggregates.
@@ -340,14 +333,7 @@ class Expense(models.Model):
     document = models.FileField(_("document"), upload_to=expense_upload_to, max_length=300, blank=True)
     document_name = models.CharField(_("file name"), max_length=255, blank=True)
     document_type = models.CharField(_("file type"), max_length=100, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = user_reference(_("recorded by"))
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
@@ -387,14 +373,7 @@ class Document(TimeStampedModel):
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("file type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size"), default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    uploaded_by = user_reference(_("uploaded by"))
 
     class Meta:
         verbose_name = _("document")
@@ -437,31 +416,10 @@ class Report(TimeStampedModel):
     people_reached = models.PositiveIntegerField(_("people reached"), default=0)
     status = models.CharField(_("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     remarks = models.TextField(_("remarks"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("written by"),
-    )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
+    created_by = user_reference(_("written by"))
+    submitted_by = user_reference(_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = user_reference(_("decided by"))
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
@@ -539,37 +497,16 @@ class Inspection(TimeStampedModel):
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="inspections", verbose_name=_("project")
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("author"),
-    )
+    author = user_reference(_("author"))
     text = models.TextField(_("what was seen"))
     verdict = models.CharField(_("verdict"), max_length=16, choices=Verdict.choices)
     status = models.CharField(
         _("status"), max_length=16, choices=InspectionStatus.choices, default=InspectionStatus.OPEN
     )
     answer = models.TextField(_("the owner's answer"), blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("answered by"),
-    )
+    answered_by = user_reference(_("answered by"))
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("resolved by"),
-    )
+    resolved_by = user_reference(_("resolved by"))
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
 
     class Meta:

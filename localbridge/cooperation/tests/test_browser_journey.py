@@ -119,5 +119,7 @@ def test_find_propose_accept_sign_register_plan_and_see_it_on_the_network_map(li
     page.locator("#network-map path.leaflet-interactive[stroke='#15803d']").dispatch_event("click")
     popup = page.locator(".leaflet-popup .network-popup")
     popup.wait_for()
+    # Leaflet fades a popup in: the accessibility check below reads colours only once it is opaque.
+    page.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
     assert action.title in popup.inner_text()
     assert_accessible(page)
