@@ -2,7 +2,16 @@
 
 from types import ModuleType
 
-from bench import ballots_http, contests, cooperation, participation, participation_100k, practices, registry
+from bench import (
+    ballots_http,
+    contests,
+    cooperation,
+    indicators,
+    participation,
+    participation_100k,
+    practices,
+    registry,
+)
 
 BENCHMARKS: dict[str, ModuleType] = {
     module.NAME: module
@@ -14,5 +23,6 @@ BENCHMARKS: dict[str, ModuleType] = {
         participation_100k,
         ballots_http,
         cooperation,
+        indicators,
     )
 }

@@ -21,6 +21,7 @@ urlpatterns = [
     path("events/", include("localbridge.events.urls")),
     path("cooperation/", include("localbridge.cooperation.urls")),
     path("indicators/", include("localbridge.indicators.urls")),
+    path("opendata/", include("localbridge.indicators.urls_opendata")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -15,6 +15,7 @@ from localbridge.contests.api import router as contests_router
 from localbridge.cooperation.api import router as cooperation_router
 from localbridge.events.api import router as events_router
 from localbridge.indicators.api import router as indicators_router
+from localbridge.indicators.api_opendata import router as opendata_router
 from localbridge.organizations.api import router as organizations_router
 from localbridge.organizations.api_tos import router as tos_router
 from localbridge.participation.api import router as participation_router
@@ -41,6 +42,7 @@ api.add_router("/projects/", projects_router)
 api.add_router("/events/", events_router)
 api.add_router("/cooperation/", cooperation_router)
 api.add_router("/indicators/", indicators_router)
+api.add_router("/opendata/", opendata_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str, errors: list | None = None) -> HttpResponse:

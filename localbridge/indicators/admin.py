@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.urls import reverse
 
 from .models import ImportBatch, IndicatorDefinition, IndicatorValue, RatingMethod, RatingWeight
 
@@ -55,8 +56,19 @@ class RatingWeightInline(admin.TabularInline):
 
 @admin.register(RatingMethod)
 class RatingMethodAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_ru", "year", "scope", "normalisation", "missing_rule", "is_published")
-    list_filter = ("scope", "normalisation", "is_published")
+    """Those who manage ratings (rules.py: "indicators.manage_ratings" and the model permissions it implies) edit,
+    publish and remove ratings here; new ones are also saved from the "build your own rating" page."""
+
+    list_display = ("code", "name_ru", "year", "scope", "region", "country", "normalisation", "is_published")
+    list_filter = ("scope", "normalisation", "missing_rule", "is_published")
+    list_editable = ("is_published",)
+    list_select_related = ("region", "country")
     search_fields = ("code", "name_ru", "name_en")
     raw_id_fields = ("region", "country")
     inlines = [RatingWeightInline]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("indicators.manage_ratings") or super().has_module_permission(request)
+
+    def view_on_site(self, obj: RatingMethod) -> str:
+        return reverse("indicators:rating_detail", args=[obj.code])

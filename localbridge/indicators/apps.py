@@ -8,4 +8,6 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicators, ratings and open data")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  (rules registers the permissions)
+        from . import panels, rules  # noqa: F401  (rules registers the permissions)
+
+        panels.register()  # the territories municipality page's link to its indicators (core/panels.py)

@@ -21,6 +21,7 @@ The rules, as docs/indicators.md states them:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -98,14 +99,79 @@ class Criterion:
 @dataclass
 class Row(Generic[K]):
     key: K
-    score: Fraction | None  # 0 to 100; None: not rated
+    # the composite score (0 to 100) as points / scale, one scale for every row of a rating; None: not rated.
+    # Made into a fraction when read (`score`): a rating of 20,000 municipalities reads a page of them.
+    points: int | None
+    scale: int
     rank: int | None
-    scores: dict[str, Fraction] = field(default_factory=dict)  # normalised score per indicator (0 to 1)
+    # the normalised score per indicator (0 to 1) as (numerator, denominator): made into fractions when read
+    parts: dict[str, tuple[int, int]] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)  # codes without a value
 
     @property
+    def score(self) -> Fraction | None:
+        return None if self.points is None else Fraction(self.points, self.scale)
+
+    @property
     def is_rated(self) -> bool:
-        return self.score is not None
+        return self.points is not None
+
+    @property
+    def scores(self) -> dict[str, Fraction]:
+        """The normalised score per indicator (0 to 1), for the indicators with a value."""
+        return {code: Fraction(numerator, denominator) for code, (numerator, denominator) in self.parts.items()}
+
+
+def _ratio(value: Number) -> tuple[int, int]:
+    if isinstance(value, int):
+        return value, 1
+    if isinstance(value, Fraction):
+        return value.numerator, value.denominator
+    return value.as_integer_ratio()
+
+
+def _integers(values: Mapping[K, Number]) -> dict[K, int]:
+    """The values as integers over one common denominator (the same order and the same ties: min-max and ranks
+    depend only on differences and order, which scaling by a positive constant keeps in proportion)."""
+    ratios = {key: _ratio(v) for key, v in values.items()}
+    common = 1
+    for denominator in {d for _n, d in ratios.values()}:
+        common = math.lcm(common, denominator)
+    return {key: numerator * (common // denominator) for key, (numerator, denominator) in ratios.items()}
+
+
+def _normalised_parts(values: Mapping[K, Number], *, method: str, lower_is_better: bool) -> tuple[dict[K, int], int]:
+    """Each value's normalised score as an integer numerator over one denominator for the indicator: the same
+    scores as normalise(), in integers, because a rating of 20,000 municipalities made of Fraction operations
+    takes seconds and this takes a small fraction of it."""
+    if method not in (MINMAX, RANK):
+        raise ValueError(method)
+    numbers = _integers(values)
+    if not numbers:
+        return {}, 1
+    if method == MINMAX:
+        low, high = min(numbers.values()), max(numbers.values())
+        if low == high:
+            return dict.fromkeys(numbers, 1), 1
+        if lower_is_better:
+            return {key: high - v for key, v in numbers.items()}, high - low
+        return {key: v - low for key, v in numbers.items()}, high - low
+    n = len(numbers)
+    if n == 1:
+        return dict.fromkeys(numbers, 1), 1
+    # (n − rank) / (n − 1) with average ranks: twice the rank is an integer (position + 1 + end + 1)
+    ordered = sorted(numbers.items(), key=lambda item: item[1], reverse=not lower_is_better)
+    parts: dict[K, int] = {}
+    position = 0
+    while position < n:
+        end = position
+        while end + 1 < n and ordered[end + 1][1] == ordered[position][1]:
+            end += 1
+        twice_rank = position + 1 + end + 1
+        for key, _value in ordered[position : end + 1]:
+            parts[key] = 2 * n - twice_rank
+        position = end + 1
+    return parts, 2 * (n - 1)
 
 
 def composite(
@@ -119,45 +185,70 @@ def composite(
 ) -> list[Row[K]]:
     """The rating of `candidates`: `values[code][candidate]` are the raw values (a candidate without a value
     for a code is missing it). Rated rows come first, best first, with shared ranks for equal scores; then the
-    candidates not rated, by name."""
-    total_weight = sum((_fraction(c.weight) for c in criteria), Fraction(0))
+    candidates not rated, by name.
+
+    Exact, in integers: each indicator's scores share one denominator D, each weight is an integer over one
+    common denominator, so every composite is an integer numerator over the same denominator and equal scores are
+    equal integers (the Fraction functions above say the same thing one value at a time)."""
+    weights = {c.code: _fraction(c.weight) for c in criteria}
+    total_weight = sum(weights.values(), Fraction(0))
     if total_weight <= 0:
         raise ValueError("a rating needs a positive total weight")
+    weight_denominator = 1
+    for weight in weights.values():
+        weight_denominator = math.lcm(weight_denominator, weight.denominator)
+    int_weights = {code: int(w * weight_denominator) for code, w in weights.items()}
     candidate_set = set(candidates)
-    normalised = {
-        c.code: normalise(
+    normalised: dict[str, tuple[dict[K, int], int]] = {
+        c.code: _normalised_parts(
             {k: v for k, v in values.get(c.code, {}).items() if k in candidate_set},
             method=method,
             lower_is_better=c.lower_is_better,
         )
         for c in criteria
     }
+    common = 1
+    for _parts, denominator in normalised.values():
+        common = math.lcm(common, denominator)
+    factors = {code: int_weights[code] * (common // denominator) for code, (_parts, denominator) in normalised.items()}
+    # composite = Σ w·s / Σ w × 100 = numerator / (common · Σ w_int) × 100
+    total = common * int(total_weight * weight_denominator)
     rows: list[Row[K]] = []
+    numerators: dict[K, int] = {}
     for key in candidates:
-        scores: dict[str, Fraction] = {}
+        parts: dict[str, tuple[int, int]] = {}
         missing: list[str] = []
-        missing_weight = Fraction(0)
-        weighted = Fraction(0)
+        missing_weight = 0
+        numerator = 0
         for c in criteria:
-            score = normalised[c.code].get(key)
+            scores, denominator = normalised[c.code]
+            score = scores.get(key)
             if score is None:
                 missing.append(c.code)
-                missing_weight += _fraction(c.weight)
+                missing_weight += int_weights[c.code]
                 continue
-            scores[c.code] = score
-            weighted += _fraction(c.weight) * score
-        excluded = missing_rule == EXCLUDE_OVER_HALF and missing_weight * 2 > total_weight
-        composite_score = None if excluded else weighted / total_weight * 100
-        rows.append(Row(key=key, score=composite_score, rank=None, scores=scores, missing=missing))
+            parts[c.code] = (score, denominator)
+            numerator += factors[c.code] * score
+        excluded = missing_rule == EXCLUDE_OVER_HALF and missing_weight * 2 * common > total
+        if not excluded:
+            numerators[key] = numerator
+        points = None if excluded else numerator * 100
+        rows.append(Row(key=key, points=points, scale=total, rank=None, parts=parts, missing=missing))
+    return _rank(rows, names, numerators)
+
+
+def _rank(rows: list[Row[K]], names: Mapping[K, str] | None, numerators: Mapping[K, int]) -> list[Row[K]]:
+    """Equal scores share a place and the next place is skipped (1, 2, 2, 4); ties are listed by name. The rated
+    rows are compared by their integer numerators (one denominator for all: the same order as the scores)."""
 
     def label(row: Row[K]) -> str:
         return (names or {}).get(row.key, str(row.key))
 
-    rated = sorted((r for r in rows if r.score is not None), key=lambda r: (-r.score, label(r)))  # type: ignore[operator]
+    rated = sorted((r for r in rows if r.key in numerators), key=lambda r: (-numerators[r.key], label(r)))
     for position, row in enumerate(rated):
-        if position and row.score == rated[position - 1].score:
+        if position and numerators[row.key] == numerators[rated[position - 1].key]:
             row.rank = rated[position - 1].rank
         else:
             row.rank = position + 1
-    unrated = sorted((r for r in rows if r.score is None), key=label)
+    unrated = sorted((r for r in rows if r.key not in numerators), key=label)
     return rated + unrated

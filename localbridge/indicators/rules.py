@@ -25,3 +25,18 @@ rules.add_perm("indicators.enter_value", is_staff_of_municipality | is_platform_
 rules.add_perm("indicators.import_values", is_platform_staff)
 rules.add_perm("indicators.recompute", is_platform_staff)
 rules.add_perm("indicators.manage_ratings", is_platform_staff)
+
+
+@rules.predicate
+def is_published_rating(user: Any, method: Any) -> bool:
+    return bool(getattr(method, "is_published", False))
+
+
+# A rating's page: a published one for everyone; a draft for those who manage ratings.
+rules.add_perm("indicators.view_rating", is_published_rating | is_platform_staff)
+# The Django admin of ratings asks for the model permissions: those who manage ratings have them without being
+# granted them one by one (the definitions are only read there, for choosing a rating's indicators).
+for _model in ("ratingmethod", "ratingweight"):
+    for _action in ("view", "add", "change", "delete"):
+        rules.add_perm(f"indicators.{_action}_{_model}", is_platform_staff)
+rules.add_perm("indicators.view_indicatordefinition", is_platform_staff)

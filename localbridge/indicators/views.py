@@ -1,5 +1,5 @@
-"""Indicators' pages: the catalogue of definitions with their methodology, a municipality's indicators over the
-years, its staff's entry of values, and the operators' import and recomputation.
+"""Indicators' pages: the catalogue of definitions with their methodology, a municipality's staff's entry of
+values, and the operators' import and recomputation (the dashboards are in views_dashboards.py).
 
 Thin: forms parse, services decide and write (and check permissions); reads come from selectors."""
 
@@ -35,19 +35,6 @@ def definition_list(request: HttpRequest) -> HttpResponse:
             "may_import": request.user.has_perm("indicators.import_values"),
             "recompute_form": RecomputeForm(),
             "section": "list",
-        },
-    )
-
-
-def municipality_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    municipality = selectors.municipality_get(pk=pk)
-    return render(
-        request,
-        "indicators/municipality.html",
-        {
-            "municipality": municipality,
-            "dashboard": selectors.municipality_dashboard(municipality=municipality),
-            "may_enter": request.user.has_perm("indicators.enter_value", municipality),
         },
     )
 

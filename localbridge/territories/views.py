@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from localbridge.core.exports import EXPORT_FORMATS, Column, export_response
 from localbridge.core.pagination import paginate, querystring_without
+from localbridge.core.panels import panels_for
 
 from . import selectors
 from .forms import MunicipalityFilterForm, RegionFilterForm, cleaned_filters
@@ -159,6 +160,8 @@ def municipality_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "municipality": municipality,
             "page": paginate(request, selectors.settlement_list(municipality=municipality)),
             "export_formats": EXPORT_FORMATS,
+            # Sections of higher modules (indicators' links), registered with core/panels.py.
+            "panels": panels_for("municipality_detail", request, municipality),
         },
     )
 

@@ -11,11 +11,13 @@ from hypothesis import strategies as st
 from localbridge.indicators.models import MissingRule, Normalisation, RatingMethod, RatingScope, RatingWeight
 from localbridge.indicators.ratings import (
     EXCLUDE_OVER_HALF,
+    MINMAX,
     RANK,
     WORST,
     Criterion,
     average_ranks,
     composite,
+    normalise,
     normalise_minmax,
     normalise_rank,
 )
@@ -152,3 +154,36 @@ def test_a_rating_method_computed_from_stored_values_counts_absent_computed_coun
         w.a1_part.pk: (0, 3),
     }
     assert set(result.municipalities) == {w.a1.pk, w.a2.pk, w.a1_part.pk}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.dictionaries(
+        st.sampled_from(["a", "b", "c"]),
+        st.dictionaries(st.integers(0, 8), st.decimals(-1000, 1000, places=4, allow_nan=False), max_size=9),
+        min_size=1,
+    ),
+    st.lists(st.decimals("0.001", 50, places=3), min_size=3, max_size=3),
+    st.sampled_from([MINMAX, RANK]),
+    st.sampled_from([EXCLUDE_OVER_HALF, WORST]),
+)
+def test_the_integer_composite_equals_the_weighted_mean_of_the_fraction_scores(values, weights, method, rule):
+    """composite() computes in integers over common denominators; it must give exactly the scores the Fraction
+    functions give, one value at a time."""
+    criteria = [Criterion(code, weights[i], lower_is_better=code == "b") for i, code in enumerate(sorted(values))]
+    candidates = list(range(9))
+    rows = composite(values, criteria, candidates, method=method, missing_rule=rule)
+    total = sum(F(c.weight) for c in criteria)
+    normalised = {c.code: normalise(values[c.code], method=method, lower_is_better=c.lower_is_better) for c in criteria}
+    for row in rows:
+        assert row.scores == {c.code: normalised[c.code][row.key] for c in criteria if row.key in normalised[c.code]}
+        expected = sum(F(c.weight) * normalised[c.code].get(row.key, 0) for c in criteria) / total * 100
+        missing = sum(F(c.weight) for c in criteria if row.key not in normalised[c.code])
+        if rule == EXCLUDE_OVER_HALF and missing * 2 > total:
+            assert row.score is None and row.rank is None
+        else:
+            assert row.score == expected
+    rated = [row for row in rows if row.score is not None]
+    assert [row.score for row in rated] == sorted((row.score for row in rated), reverse=True)
+    for a, b in zip(rated, rated[1:], strict=False):
+        assert (a.rank == b.rank) == (a.score == b.score)

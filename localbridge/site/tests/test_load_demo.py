@@ -15,6 +15,7 @@ from localbridge.accounts.models import User
 from localbridge.cooperation.models import TwinLink
 from localbridge.core.audit import audit_history
 from localbridge.core.models import AuditEntry
+from localbridge.indicators.models import ImportBatch, IndicatorValue, RatingMethod
 from localbridge.organizations.models import Document, Membership, Organization, OrganizationStatus, TosProfile
 from localbridge.organizations.services import ogrn_is_valid
 from localbridge.practices.importing import SYSTEM_EMAIL
@@ -43,6 +44,9 @@ def _state() -> tuple[int, ...]:
         PracticeFigure.objects.count(),
         TwinLink.objects.count(),
         Municipality.objects.count(),
+        IndicatorValue.objects.count(),
+        ImportBatch.objects.count(),
+        RatingMethod.objects.count(),
     )
 
 
@@ -84,6 +88,25 @@ def test_load_demo_creates_the_named_bodies_users_and_roles_once():
     assert Membership.objects.filter(user=staff, organization=administration, role="staff", is_active=True).exists()
     assert User.objects.get(email="moderator@demo.localbridge.local").is_staff
     assert EmailAddress.objects.filter(email="chair@demo.localbridge.local", verified=True, primary=True).exists()
+
+    # Indicators: generated values of the Amur Region's real municipalities, imported once through the import
+    # service and marked; the computed ones over the demo; a published demo rating that rates them.
+    batch = ImportBatch.objects.get(file_name="demo-amur-indicators.csv")
+    assert batch.is_generated and batch.rows_failed == 0 and batch.rows_saved == batch.values.count() > 0
+    imported = IndicatorValue.objects.filter(import_batch=batch)
+    assert set(imported.values_list("is_generated", "municipality__region__code")) == {(True, "RU-AMU")}
+    assert (
+        imported.values("municipality").distinct().count() == Municipality.objects.filter(region__code="RU-AMU").count()
+    )
+    assert IndicatorValue.objects.filter(
+        definition__code="tos_count", municipality__name_ru="Благовещенск", computed_at__isnull=False
+    ).exists()
+    rating = RatingMethod.objects.get(code="amur-demo")
+    assert rating.is_published and rating.region.code == "RU-AMU" and rating.weights.count() >= 6
+    from localbridge.indicators.selectors import rating_compute
+
+    result = rating_compute(method=rating)
+    assert result.rated_count == len(result.municipalities) and result.has_generated
 
 
 def test_if_empty_does_nothing_when_organisations_exist():

@@ -27,7 +27,11 @@ winner) come after them, made through the projects services.
 
 Last, the real twin-city network (settings.DEMO_TWIN_CITIES_FILE, by default
 ../shared/data/twincities_hekman/twin_cities_geocoded.csv) is imported as `import_twin_cities` does, when the file
-exists and the network has no link yet (about 10 s); otherwise it is left as it is."""
+exists and the network has no link yet (about 10 s); otherwise it is left as it is.
+
+After the cooperation demo, the indicators' demo (localbridge/indicators/demo.py): generated yearly values for the
+real municipalities of the Amur Region imported through the import service (marked generated), the computed
+indicators recomputed over the whole demo, and a published demo rating."""
 
 import io
 from dataclasses import dataclass, field
@@ -52,6 +56,7 @@ from localbridge.cooperation.importing import twin_cities_import
 from localbridge.events.demo import load_events_demo
 from localbridge.events.demo_library import load_library_demo
 from localbridge.events.demo_resolutions import load_resolutions_demo
+from localbridge.indicators.demo import load_indicators_demo
 from localbridge.organizations.models import (
     FoundingForm,
     Membership,
@@ -822,6 +827,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo projects: {projects.created} created, {projects.found} already there.")
         self.stdout.write(network)
         self.stdout.write(load_cooperation_demo(now=timezone.now(), password=DEMO_PASSWORD))
+        self.stdout.write(load_indicators_demo(now=timezone.now()))
         for error in result.practice_errors:  # pragma: no cover  (the corpus and the reference data disagree)
             self.stderr.write(f"Demo practice {error}")
         emails = [u.email for u in USERS] + [email for email, _name in DEMO_EXPERTS]
