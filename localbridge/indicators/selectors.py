@@ -114,10 +114,16 @@ class DashboardRow:
     definition: IndicatorDefinition
     cells: list[Decimal | None]  # one per year of the table; None: no value known
     values: dict[int, IndicatorValue] = field(default_factory=dict)
+    generated: list[bool] = field(default_factory=list)  # one per cell: an invented demonstration figure
 
     @property
     def latest(self) -> Decimal | None:
         return next((cell for cell in reversed(self.cells) if cell is not None), None)
+
+    @property
+    def marked_cells(self) -> list[tuple[Decimal | None, bool]]:
+        """(value, generated) per year of the table, for templates."""
+        return list(zip(self.cells, self.generated or [False] * len(self.cells), strict=True))
 
 
 @dataclass
@@ -125,6 +131,7 @@ class Dashboard:
     years: list[int]
     groups: list[tuple[str, list[DashboardRow]]]
     has_values: bool
+    has_generated: bool = False
 
 
 def municipality_dashboard(*, municipality: Municipality, years: int = DASHBOARD_YEARS) -> Dashboard:
@@ -147,17 +154,21 @@ def municipality_dashboard(*, municipality: Municipality, years: int = DASHBOARD
     for definition in definitions:
         known = by_definition.get(definition.pk, {})
         cells: list[Decimal | None] = []
+        generated: list[bool] = []
         for year in table_years:
             if year in known:
                 cells.append(known[year].value)
+                generated.append(known[year].is_generated)
             else:
                 cells.append(Decimal(0) if definition.zero_when_absent else None)
-        rows.append(DashboardRow(definition=definition, cells=cells, values=known))
+                generated.append(False)
+        rows.append(DashboardRow(definition=definition, cells=cells, values=known, generated=generated))
     grouped: dict[str, list[DashboardRow]] = defaultdict(list)
     for row in rows:
         grouped[row.definition.group].append(row)
     groups = [(str(label), grouped[code]) for code, label in Group.choices if grouped.get(code)]
-    return Dashboard(years=table_years, groups=groups, has_values=bool(values))
+    has_generated = any(v.is_generated and v.year in table_years for v in values)
+    return Dashboard(years=table_years, groups=groups, has_values=bool(values), has_generated=has_generated)
 
 
 def entered_values(*, municipality: Municipality) -> QuerySet:

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from localbridge.indicators.models import IndicatorValue
 from localbridge.indicators.selectors_dashboards import this_year
 from localbridge.territories.tests.factories import MunicipalityFactory
 
@@ -56,6 +57,18 @@ def test_the_dashboard_draws_the_first_indicator_with_values_and_its_table(clien
     assert f'href="{csv_url}?indicator=tos_count"' in page
     assert f'href="{reverse("indicators:region", args=["RU-AMU"])}?indicator=tos_count"' in page
     assert "<script>" not in page  # no inline script (the CSP refuses it)
+
+
+def test_generated_figures_are_marked_in_the_table_and_the_page_says_so(client, world, definitions):
+    w = world
+    put(definitions["tos_count"], w.a1, 2024, 2)
+    put(definitions["satisfaction_local_government"], w.a1, 2024, "45.25", is_generated=True)
+    url = reverse("indicators:municipality", args=[w.a1.pk])
+    page = client.get(url).content.decode()
+    assert page.count("data-generated") == 1 and 'id="generated-note"' in page
+    IndicatorValue.objects.filter(is_generated=True).update(is_generated=False)
+    page = client.get(url).content.decode()
+    assert "data-generated" not in page and 'id="generated-note"' not in page
 
 
 def test_the_chosen_indicator_comes_from_the_query_and_an_unknown_one_is_a_404(client, world, definitions):
