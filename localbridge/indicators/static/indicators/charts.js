@@ -75,7 +75,8 @@
             legend: { display: false },
             tooltip: { callbacks: { label: function (item) { return format(item.raw) + " " + indicator.unit; } } }
           },
-          scales: { y: { beginAtZero: true, ticks: { callback: function (value) { return format(value); } } } }
+          // ticks at whole steps of the shown precision, so that no two ticks read the same
+          scales: { y: { beginAtZero: true, ticks: { precision: indicator.decimals || 0, callback: function (value) { return format(value); } } } }
         }
       };
       if (chart) {
@@ -186,7 +187,7 @@
           legend: { display: false },
           tooltip: { callbacks: { label: function (item) { return format(item.raw) + " " + data.unit; } } }
         },
-        scales: { x: { beginAtZero: true, ticks: { callback: function (value) { return format(value); } } } }
+        scales: { x: { beginAtZero: true, ticks: { precision: data.decimals || 0, callback: function (value) { return format(value); } } } }
       }
     });
   }
