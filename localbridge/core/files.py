@@ -21,6 +21,11 @@ DOCUMENT_TYPES: dict[str, str] = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
 }
+# Slides: accepted where a module asks for them (an event's materials), not among DOCUMENT_TYPES.
+PRESENTATION_TYPES: dict[str, str] = {
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+}
 IMAGE_TYPES: dict[str, str] = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 _EQUIVALENT_EXTENSIONS = {"jpeg": "jpg"}
 
@@ -57,7 +62,7 @@ def validate_upload(upload: UploadedFile, allowed: Iterable[str]) -> str:
             % {"ext": extension, "types": allowed_list},
             code="file_content",
         )
-    return {**DOCUMENT_TYPES, **IMAGE_TYPES}[extension]
+    return {**DOCUMENT_TYPES, **PRESENTATION_TYPES, **IMAGE_TYPES}[extension]
 
 
 def file_response(field: FieldFile, *, content_type: str, filename: str, inline: bool = False) -> FileResponse:

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from localbridge.core.audit import audit_record
 from localbridge.core.events import emit
-from localbridge.core.files import DOCUMENT_TYPES, IMAGE_TYPES, validate_upload
+from localbridge.core.files import DOCUMENT_TYPES, IMAGE_TYPES, PRESENTATION_TYPES, validate_upload
 from localbridge.core.services import FieldErrors, actor_id, clean_text, lock_row, one_line, require_perm
 from localbridge.organizations.models import Organization
 from localbridge.practices.models import PRACTICE_LANGUAGES, Topic
@@ -108,7 +108,7 @@ EVENT_FIELDS = (
 )
 SESSION_FIELDS = ("title", "description", "starts_at", "ends_at", "room", "speakers", "speaker_users")
 # What a material's file may be: documents and presentations (as PDF), spreadsheets, and pictures.
-MATERIAL_EXTENSIONS = (*DOCUMENT_TYPES, *IMAGE_TYPES)
+MATERIAL_EXTENSIONS = (*DOCUMENT_TYPES, *PRESENTATION_TYPES, *IMAGE_TYPES)
 TITLE_MAX = 300
 TEXT_MAX = 20_000
 MAX_CAPACITY = 1_000_000
