@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
@@ -306,9 +307,24 @@ def dataset_get(*, slug: str) -> Dataset:
     raise Http404
 
 
+# The catalogue's row counts are kept this long (seconds): counting every indicator value of a country-sized
+# platform takes a while, and the counts are a guide, not the data.
+ROW_COUNTS_TIMEOUT = 300
+
+
 def row_counts(datasets: Iterable[Dataset]) -> dict[str, int]:
-    """How many rows each dataset has: one grouped query for every indicator's values, one per registry."""
+    """How many rows each dataset has (one grouped query for every indicator's values, one per registry), kept in
+    the cache for ROW_COUNTS_TIMEOUT seconds."""
     datasets = list(datasets)
+    key = "opendata:row-counts:" + ",".join(sorted(d.slug for d in datasets))
+    cached = cache.get(key)
+    if cached is None:
+        cached = _row_counts(datasets)
+        cache.set(key, cached, ROW_COUNTS_TIMEOUT)
+    return cached
+
+
+def _row_counts(datasets: list[Dataset]) -> dict[str, int]:
     per_definition = dict(
         IndicatorValue.objects.filter(definition__is_active=True)
         .order_by()
