@@ -145,6 +145,34 @@ class ExpenseForm(_Prefixed):
         self.fields["currency"].initial = project.currency
 
 
+REASON_HELP = _("It stays in the project's public record and its timeline.")
+
+
+class ExpenseEditForm(ExpenseForm):
+    """A correction of recorded spending: its fields as recorded, a new document replaces the old one, and the
+    reason (required: it goes to the public record)."""
+
+    document = forms.FileField(label=_("A new invoice or act (PDF or image), to replace the old one"), required=False)
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=600, help_text=REASON_HELP)
+
+    @staticmethod
+    def initial_for(expense: Any) -> dict[str, Any]:
+        return {
+            "line": expense.line_id,
+            "amount": expense.amount,
+            "currency": expense.currency,
+            "spent_on": expense.spent_on,
+            "description": expense.description,
+        }
+
+
+class ExpenseRemoveForm(_Prefixed):
+    id_prefix = "remove"
+    reason = forms.CharField(
+        label=_("Reason for removal"), max_length=600, widget=forms.Textarea(attrs={"rows": 2}), help_text=REASON_HELP
+    )
+
+
 class ReportForm(_Prefixed):
     id_prefix = "report"
     text = forms.CharField(label=_("Text (Markdown)"), widget=TEXT, required=False)

@@ -351,13 +351,23 @@ def overdue_milestones(now: datetime | None = None, *, project: Project | None =
 # --- one project -----------------------------------------------------------------------------------------------
 
 
+# Corrections of the public record the timeline shows from the audit trail (the entry is `obj`, with the values
+# before and after and the reason in its data): a line of the plan changed, spending corrected or removed.
+CORRECTIONS = {
+    "budget_line_update": "plan_changed",
+    "expense_update": "expense_changed",
+    "expense_remove": "expense_removed",
+}
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     """One event of a project's public timeline, on a date of the municipality."""
 
     on: date
     kind: str  # stage_start, stage_end, move, milestone_due, milestone_done, expense, document, report_submitted,
-    #            report_decided, inspection, inspection_answered, inspection_resolved, rating (its score)
+    #            report_decided, inspection, inspection_answered, inspection_resolved, rating (its score), and the
+    #            corrections plan_changed, expense_changed, expense_removed (obj: the audit entry)
     title: str
     obj: Any = None
     at: datetime | None = None
@@ -440,10 +450,20 @@ def _timeline(detail: ProjectDetail) -> list[TimelineEntry]:
             entries.append(TimelineEntry(stage.actual_start, "stage_start", label, stage))
         if stage.actual_end:
             entries.append(TimelineEntry(stage.actual_end, "stage_end", label, stage))
+    line_titles: dict[Any, str] = {row.line.pk: row.line.title for row in detail.budget.lines}
     for entry in detail.history:
         if entry.action != "create" and entry.from_status != entry.to_status and entry.to_status in ProjectStage.values:
             title = str(ProjectStage(entry.to_status).label)
             entries.append(TimelineEntry(_local_date(entry.at, zone), "move", title, entry, entry.at))
+        elif entry.action in CORRECTIONS:
+            data = entry.data if isinstance(entry.data, dict) else {}
+            if entry.action == "budget_line_update" and data.get("before") == data.get("after"):
+                continue  # saved without a change
+            shown = (data if entry.action == "expense_remove" else data.get("after")) or {}
+            title = shown.get("title") or shown.get("line_title") or line_titles.get(data.get("line"), "")
+            entries.append(
+                TimelineEntry(_local_date(entry.at, zone), CORRECTIONS[entry.action], str(title), entry, entry.at)
+            )
     for milestone in detail.milestones:
         if milestone.is_done and milestone.actual_date:
             entries.append(TimelineEntry(milestone.actual_date, "milestone_done", milestone.title, milestone))
@@ -638,6 +658,7 @@ def project_access(user: Any, project: Project) -> ProjectAccess:
 
 
 __all__ = [
+    "CORRECTIONS",
     "BudgetSummary",
     "BudgetWarning",
     "FilterOptions",

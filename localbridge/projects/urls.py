@@ -53,9 +53,18 @@ urlpatterns = [
     path("<int:pk>/documents/new/", views_manage.document_add, name="document_add"),
     path("<int:pk>/documents/<int:document_pk>/remove/", views_manage.document_remove, name="document_remove"),
     path("<int:pk>/budget/", views_manage.budget_line_add, name="budget_line_add"),
+    path("<int:pk>/budget/<int:line_pk>/", views_manage.budget_line_edit, name="budget_line_edit"),
     path("<int:pk>/budget/<int:line_pk>/remove/", views_manage.budget_line_remove, name="budget_line_remove"),
     path("<int:pk>/spending/", views_manage.expense_add, name="expense_add"),
+    path("<int:pk>/spending/<int:expense_pk>/edit/", views_manage.expense_edit, name="expense_edit"),
+    path("<int:pk>/spending/<int:expense_pk>/remove/", views_manage.expense_remove, name="expense_remove"),
     path("<int:pk>/reports/", views_manage.report_create, name="report_create"),
+    path("<int:pk>/reports/<int:report_pk>/edit/", views_manage.report_edit, name="report_edit"),
     path("<int:pk>/reports/<int:report_pk>/photos/", views_manage.report_photo_add, name="report_photo_add"),
+    path(
+        "<int:pk>/reports/<int:report_pk>/photos/<int:photo_pk>/remove/",
+        views_manage.report_photo_remove,
+        name="report_photo_remove",
+    ),
     path("<int:pk>/reports/<int:report_pk>/submit/", views_manage.report_submit, name="report_submit"),
 ]

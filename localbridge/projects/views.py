@@ -65,7 +65,11 @@ TIMELINE_LABELS = {
     "inspection_answered": gettext_lazy("Note answered"),
     "inspection_resolved": gettext_lazy("Note resolved"),
     "rating": gettext_lazy("Rating"),
+    "plan_changed": gettext_lazy("Plan changed"),
+    "expense_changed": gettext_lazy("Spending corrected"),
+    "expense_removed": gettext_lazy("Spending removed"),
 }
+CORRECTION_KINDS = frozenset(selectors.CORRECTIONS.values())
 # Each stage's marker on the map carries a symbol as well as a colour (the stage is not told by colour alone).
 MAP_SYMBOLS = {
     ProjectStage.OBJECT_CHOICE: "?",
@@ -289,6 +293,7 @@ def _detail(request: HttpRequest, pk: Any, *, status: int = 200, **forms: Any) -
             "own_inspections": own_inspections,
             "may_resolve": may_resolve,
             "submitted": ReportStatus.SUBMITTED,
+            "corrections": CORRECTION_KINDS,
         },
         status=status,
     )

@@ -29,7 +29,9 @@ from .forms import (
     CancelForm,
     CommentForm,
     DocumentForm,
+    ExpenseEditForm,
     ExpenseForm,
+    ExpenseRemoveForm,
     MilestoneForm,
     PhotoForm,
     ProjectForm,
@@ -40,17 +42,36 @@ from .models import (
     REPORT_EDITABLE_STATUSES,
     BudgetLine,
     Document,
+    Expense,
     Milestone,
     PhotoPhase,
     Project,
     Report,
     ReportKind,
+    ReportPhoto,
     Stage,
 )
 
 
 def _project_url(project: Project, anchor: str = "") -> str:
     return reverse("projects:manage", args=[project.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _require_change(request: HttpRequest, project: Project) -> None:
+    if not request.user.has_perm("projects.change_project", project):
+        raise PermissionDenied(_("Only the people carrying out the project may change it."))
+
+
+def _refuse_closed(request: HttpRequest, project: Project, anchor: str) -> HttpResponse | None:
+    """Back to the management page with the reason, when the project is completed or cancelled (its forms are
+    gone from the page, so an error beside them would not be seen)."""
+    if not project.is_closed:
+        return None
+    messages.error(
+        request,
+        _("The project is %(stage)s: it can no longer be changed.") % {"stage": project.get_stage_display()},
+    )
+    return redirect(_project_url(project, anchor))
 
 
 # --- my projects and where a project comes from --------------------------------------------------------------------
@@ -148,6 +169,13 @@ def _manage(request: HttpRequest, pk: Any, *, status: int = 200, **forms: Any) -
     access = selectors.project_access(request.user, project)
     if not (access.change or access.cancel):
         raise PermissionDenied(_("Only the people carrying out the project may manage it."))
+    # Each line of the plan with its own edit form (the one posted with faults keeps what was typed).
+    editing_pk, editing_form = forms.get("line_edit") or (None, None)
+    editable = access.change and not project.is_closed
+    budget_rows = [
+        (row, (editing_form if row.line.pk == editing_pk else _line_form(row.line)) if editable else None)
+        for row in detail.budget.lines
+    ]
     return render(
         request,
         "projects/project_manage.html",
@@ -162,6 +190,8 @@ def _manage(request: HttpRequest, pk: Any, *, status: int = 200, **forms: Any) -
             "cancel_form": forms.get("cancel_form") or CancelForm(),
             "milestone_form": forms.get("milestone_form") or MilestoneForm(),
             "line_form": forms.get("line_form") or BudgetLineForm(),
+            "budget_rows": budget_rows,
+            "editing_line": editing_pk,
             "expense_form": forms.get("expense_form") or ExpenseForm(project=project),
             "report_form": forms.get("report_form") or ReportForm(),
             "document_form": forms.get("document_form") or DocumentForm(),
@@ -346,6 +376,39 @@ def budget_line_remove(request: HttpRequest, pk: int, line_pk: int) -> HttpRespo
     )
 
 
+def _line_form(line: BudgetLine, data: Any = None) -> BudgetLineForm:
+    """The edit form of one line of the plan, its fields' ids unique on the page."""
+    return BudgetLineForm(
+        data,
+        initial={"source": line.source, "title": line.title, "planned": line.planned},
+        auto_id=f"line-{line.pk}-%s",
+    )
+
+
+@login_required
+@require_POST
+def budget_line_edit(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    """Change a line of the plan (its source, item, planned amount) from its form on the management page; on faults
+    the page again (400) with the errors beside that line's fields and what was typed."""
+    line = get_object_or_404(
+        BudgetLine.objects.select_related("project", "project__municipality"), pk=line_pk, project_id=pk
+    )
+    _require_change(request, line.project)
+    refused = _refuse_closed(request, line.project, "budget")
+    if refused is not None:
+        return refused
+    form = _line_form(line, request.POST)
+    if form.is_valid():
+        try:
+            services.budget_line_update(line=line, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The line of the plan is saved."))
+            return redirect(_project_url(line.project, f"budget-line-{line.pk}"))
+    return _manage(request, pk, status=400, line_edit=(line.pk, form))
+
+
 @login_required
 @require_POST
 def expense_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -370,6 +433,77 @@ def expense_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The spending is recorded."))
             return redirect(_project_url(project, "spending"))
     return _manage(request, pk, status=400, expense_form=form)
+
+
+def _expense(pk: int, expense_pk: int) -> Expense:
+    return get_object_or_404(
+        Expense.objects.select_related("project", "project__municipality", "line"), pk=expense_pk, project_id=pk
+    )
+
+
+@login_required
+def expense_edit(request: HttpRequest, pk: int, expense_pk: int) -> HttpResponse:
+    """Correct recorded spending, with the reason (kept in the audit trail and shown in the public timeline)."""
+    expense = _expense(pk, expense_pk)
+    project = expense.project
+    _require_change(request, project)
+    refused = _refuse_closed(request, project, "spending")
+    if refused is not None:
+        return refused
+    form = ExpenseEditForm(
+        request.POST or None, request.FILES or None, project=project, initial=ExpenseEditForm.initial_for(expense)
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.expense_update(
+                    expense=expense,
+                    actor=request.user,
+                    reason=data["reason"],
+                    line=data["line"],
+                    amount=data["amount"],
+                    currency=data["currency"] or None,
+                    spent_on=data["spent_on"],
+                    description=data["description"],
+                    document=data["document"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The spending is corrected."))
+                return redirect(_project_url(project, "spending"))
+        status = 400
+    return render(
+        request, "projects/expense_form.html", {"form": form, "project": project, "expense": expense}, status=status
+    )
+
+
+@login_required
+def expense_remove(request: HttpRequest, pk: int, expense_pk: int) -> HttpResponse:
+    """Confirm the removal of recorded spending with its reason (GET shows what goes; POST removes it)."""
+    expense = _expense(pk, expense_pk)
+    project = expense.project
+    _require_change(request, project)
+    refused = _refuse_closed(request, project, "spending")
+    if refused is not None:
+        return refused
+    form = ExpenseRemoveForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.expense_remove(expense=expense, actor=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The spending is removed; the reason stays in the project's timeline."))
+                return redirect(_project_url(project, "spending"))
+        status = 400
+    return render(
+        request, "projects/expense_remove.html", {"form": form, "project": project, "expense": expense}, status=status
+    )
 
 
 @login_required
@@ -414,6 +548,73 @@ def report_photo_add(request: HttpRequest, pk: int, report_pk: int) -> HttpRespo
     else:
         messages.success(request, _("The photo is added."))
     return redirect(_project_url(report.project, f"report-{report.pk}"))
+
+
+@login_required
+def report_edit(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    """Change a draft or returned report's text and figures, and remove its photos; a report submitted or accepted
+    (or of a closed project) is no longer changed: back to the management page with the reason."""
+    report = _report(pk, report_pk)
+    project = report.project
+    _require_change(request, project)
+    back = _project_url(project, f"report-{report.pk}")
+    refused = _refuse_closed(request, project, f"report-{report.pk}")
+    if refused is not None:
+        return refused
+    if report.status not in REPORT_EDITABLE_STATUSES:
+        messages.error(
+            request,
+            _("The report is %(status)s: it can no longer be changed.") % {"status": report.get_status_display()},
+        )
+        return redirect(back)
+    initial = {"text": report.text, "volunteer_hours": report.volunteer_hours, "people_reached": report.people_reached}
+    form = ReportForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.report_update(report=report, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The report is saved."))
+                return redirect(back)
+        status = 400
+    return render(
+        request,
+        "projects/report_form.html",
+        {
+            "form": form,
+            "project": project,
+            "report": report,
+            "photos": list(report.photos.order_by("position", "pk")),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def report_photo_remove(request: HttpRequest, pk: int, report_pk: int, photo_pk: int) -> HttpResponse:
+    """Remove a photo of a draft or returned report; back to the report's edit page when posted from there."""
+    photo = get_object_or_404(
+        ReportPhoto.objects.select_related("report", "report__project", "report__project__municipality"),
+        pk=photo_pk,
+        report_id=report_pk,
+        report__project_id=pk,
+    )
+    report = photo.report
+    _require_change(request, report.project)
+    if request.POST.get("back") == "edit":
+        url = reverse("projects:report_edit", args=[pk, report.pk])
+    else:
+        url = _project_url(report.project, f"report-{report.pk}")
+    return _act(
+        request,
+        lambda: services.report_photo_remove(photo=photo, actor=request.user),
+        _("The photo is removed."),
+        url,
+    )
 
 
 @login_required

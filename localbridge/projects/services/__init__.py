@@ -31,6 +31,7 @@ from .reports import (
     report_update,
 )
 from .work import (
+    EXPENSE_FIELDS,
     MILESTONE_FIELDS,
     budget_line_add,
     budget_line_remove,
@@ -39,6 +40,7 @@ from .work import (
     document_remove,
     expense_record,
     expense_remove,
+    expense_update,
     milestone_add,
     milestone_complete,
     milestone_remove,
@@ -46,6 +48,7 @@ from .work import (
 )
 
 __all__ = [
+    "EXPENSE_FIELDS",
     "MILESTONE_FIELDS",
     "PROJECT_FIELDS",
     "REPORT_FIELDS",
@@ -59,6 +62,7 @@ __all__ = [
     "document_remove",
     "expense_record",
     "expense_remove",
+    "expense_update",
     "inspection_answer",
     "inspection_create",
     "inspection_resolve",

@@ -276,8 +276,10 @@ def report_photo_add(
 
 @transaction.atomic
 def report_photo_remove(*, photo: ReportPhoto, actor: Any, now: datetime | None = None) -> None:
+    """Remove a photo of a draft or returned report (of a project under way); its file goes once committed."""
     report = photo.report
-    _begin(report, actor)
+    project = _begin(report, actor)
+    require_open(project)
     _require_editable(report)
     storage, name, pk = photo.image.storage, photo.image.name, photo.pk
     photo.delete()

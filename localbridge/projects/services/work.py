@@ -10,7 +10,9 @@ unreferenced under a random name."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -40,6 +42,7 @@ from .common import (
 )
 
 __all__ = [
+    "EXPENSE_FIELDS",
     "MILESTONE_FIELDS",
     "budget_line_add",
     "budget_line_remove",
@@ -49,6 +52,7 @@ __all__ = [
     "document_remove",
     "expense_record",
     "expense_remove",
+    "expense_update",
     "milestone_add",
     "milestone_complete",
     "milestone_remove",
@@ -230,7 +234,7 @@ def budget_line_update(*, line: BudgetLine, actor: Any, now: datetime | None = N
     project = line.project
     _begin(project, actor)
     line.refresh_from_db()
-    before = {"source": line.source, "planned": str(line.planned)}
+    before = {"source": line.source, "title": line.title, "planned": str(line.planned)}
     errors = FieldErrors()
     _clean_line(line, fields, errors)
     errors.raise_if_any()
@@ -242,7 +246,7 @@ def budget_line_update(*, line: BudgetLine, actor: Any, now: datetime | None = N
         now,
         line=line.pk,
         before=before,
-        after={"source": line.source, "planned": str(line.planned)},
+        after={"source": line.source, "title": line.title, "planned": str(line.planned)},
     )
     return line
 
@@ -262,24 +266,34 @@ def budget_line_remove(*, line: BudgetLine, actor: Any, now: datetime | None = N
 # --- spending --------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def expense_record(
-    *,
+EXPENSE_FIELDS = ("line", "amount", "currency", "spent_on", "description", "document")
+MAX_REASON = 600
+
+
+@dataclass
+class _CleanExpense:
+    line: BudgetLine | None
+    amount: Decimal | None
+    currency: str
+    spent_on: date | None
+    description: str
+    content_type: str
+
+
+def _clean_expense(
     project: Project,
-    actor: Any,
-    line: BudgetLine | int,
+    errors: FieldErrors,
+    now: datetime,
+    *,
+    line: BudgetLine | int | None,
     amount: Any,
     spent_on: Any,
     currency: str | None = None,
-    description: str = "",
+    description: Any = "",
     document: UploadedFile | None = None,
-    now: datetime | None = None,
-) -> Expense:
-    """Money spent against a line of this project's plan: more than zero, in the project's currency (the plan's;
-    another is refused), on a date not in the future, with its invoice or act (PDF or image) when given."""
-    _begin(project, actor)
-    now = now or timezone.now()
-    errors = FieldErrors()
+) -> _CleanExpense:
+    """The checks of spending, for recording it and for correcting it: a line of this project's plan, more than
+    zero, in the project's currency, on a date not in the future, a document that is what it says."""
     line_id = line.pk if isinstance(line, BudgetLine) else line
     plan_line = BudgetLine.objects.filter(pk=line_id, project=project).first() if line_id else None
     if plan_line is None:
@@ -303,21 +317,80 @@ def expense_record(
             content_type = check_document(document, EXPENSE_DOCUMENT_TYPES)
         except ValidationError as exc:
             errors.merge(exc, field="document")
+    return _CleanExpense(plan_line, value, currency, day, text, content_type)
+
+
+def _clean_reason(errors: FieldErrors, reason: Any, missing: str) -> str:
+    """The reason a recorded expense is corrected or removed: required, one line (it goes to the public record)."""
+    text = " ".join(str(reason or "").split())
+    if not text:
+        errors.add("reason", missing, "comment_required")
+    elif len(text) > MAX_REASON:
+        errors.add("reason", _("Too long (%(max)s characters at most).") % {"max": MAX_REASON}, "max_length")
+    return text
+
+
+def _attach(expense: Expense, document: UploadedFile, content_type: str) -> None:
+    expense.document = document  # type: ignore[assignment]
+    expense.document_name = (document.name or "document")[:255]
+    expense.document_type = content_type
+
+
+def _expense_state(expense: Expense) -> dict[str, str | int]:
+    """What the audit keeps of an expense (and the timeline shows of a correction or a removal)."""
+    return {
+        "line": expense.line_id,
+        "line_title": expense.line.title,
+        "amount": str(expense.amount),
+        "currency": expense.currency,
+        "spent_on": expense.spent_on.isoformat(),
+        "description": expense.description,
+        "document": expense.document_name,
+    }
+
+
+@transaction.atomic
+def expense_record(
+    *,
+    project: Project,
+    actor: Any,
+    line: BudgetLine | int,
+    amount: Any,
+    spent_on: Any,
+    currency: str | None = None,
+    description: str = "",
+    document: UploadedFile | None = None,
+    now: datetime | None = None,
+) -> Expense:
+    """Money spent against a line of this project's plan: more than zero, in the project's currency (the plan's;
+    another is refused), on a date not in the future, with its invoice or act (PDF or image) when given."""
+    _begin(project, actor)
+    now = now or timezone.now()
+    errors = FieldErrors()
+    clean = _clean_expense(
+        project,
+        errors,
+        now,
+        line=line,
+        amount=amount,
+        spent_on=spent_on,
+        currency=currency,
+        description=description,
+        document=document,
+    )
     errors.raise_if_any()
-    assert plan_line is not None and value is not None and day is not None
+    assert clean.line is not None and clean.amount is not None and clean.spent_on is not None
     expense = Expense(
         project=project,
-        line=plan_line,
-        amount=value,
-        currency=currency,
-        spent_on=day,
-        description=text,
+        line=clean.line,
+        amount=clean.amount,
+        currency=clean.currency,
+        spent_on=clean.spent_on,
+        description=clean.description,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     if document is not None:
-        expense.document = document  # type: ignore[assignment]
-        expense.document_name = (document.name or "document")[:255]
-        expense.document_type = content_type
+        _attach(expense, document, clean.content_type)
     expense.save()
     _audit(
         project,
@@ -325,33 +398,88 @@ def expense_record(
         actor,
         now,
         expense=expense.pk,
-        line=plan_line.pk,
-        source=plan_line.source,
-        amount=str(value),
-        currency=currency,
+        line=clean.line.pk,
+        source=clean.line.source,
+        amount=str(clean.amount),
+        currency=clean.currency,
         document=expense.document_name,
     )
     return expense
 
 
 @transaction.atomic
-def expense_remove(*, expense: Expense, actor: Any, reason: str, now: datetime | None = None) -> None:
-    """Remove an expense recorded by mistake, with the reason (audited with the amount); its file goes from storage
-    once the transaction commits."""
+def expense_update(*, expense: Expense, actor: Any, reason: Any, now: datetime | None = None, **fields: Any) -> Expense:
+    """Correct a recorded expense — its line, amount, currency, date, description; a new invoice or act replaces
+    the old one (the old file goes from storage once the transaction commits) — with the reason (required). The
+    same checks as expense_record; audited with the values before and after and the reason, which the project's
+    public timeline shows. A change that changes nothing writes nothing."""
     project = expense.project
     _begin(project, actor)
-    reason = " ".join(str(reason or "").split())
-    if not reason:
-        raise ValidationError(
-            {"reason": [ValidationError(_("Say why the expense is removed."), code="comment_required")]}
-        )
-    data = {
-        "expense": expense.pk,
+    unknown = set(fields) - set(EXPENSE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    now = now or timezone.now()
+    expense.refresh_from_db()
+    values: dict[str, Any] = {
         "line": expense.line_id,
-        "amount": str(expense.amount),
+        "amount": expense.amount,
         "currency": expense.currency,
-        "reason": reason,
+        "spent_on": expense.spent_on,
+        "description": expense.description,
+        "document": None,
+        **fields,
     }
+    errors = FieldErrors()
+    clean = _clean_expense(project, errors, now, **values)
+    why = _clean_reason(errors, reason, _("Say why the expense is changed."))
+    errors.raise_if_any()
+    assert clean.line is not None and clean.amount is not None and clean.spent_on is not None
+    before = _expense_state(expense)
+    old_storage, old_name = expense.document.storage, expense.document.name
+    expense.line = clean.line
+    expense.amount = clean.amount
+    expense.currency = clean.currency
+    expense.spent_on = clean.spent_on
+    expense.description = clean.description
+    document = values["document"]
+    if document is not None:
+        _attach(expense, document, clean.content_type)
+    after = _expense_state(expense)
+    changed = [key for key in ("line", "amount", "currency", "spent_on", "description") if before[key] != after[key]]
+    if document is not None:
+        changed.append("document")
+    if not changed:
+        return expense
+    expense.save()
+    if document is not None and old_name:
+        transaction.on_commit(lambda: old_storage.delete(old_name))
+    _audit(
+        project,
+        "expense_update",
+        actor,
+        now,
+        expense=expense.pk,
+        line=clean.line.pk,
+        changed=changed,
+        before=before,
+        after=after,
+        reason=why,
+    )
+    return expense
+
+
+@transaction.atomic
+def expense_remove(*, expense: Expense, actor: Any, reason: str, now: datetime | None = None) -> None:
+    """Remove an expense recorded by mistake, with the reason (required): audited with what it was — the line,
+    amount, date, description, document's name — and the reason, which the project's public timeline shows; its
+    file goes from storage once the transaction commits."""
+    project = expense.project
+    _begin(project, actor)
+    expense.refresh_from_db()
+    errors = FieldErrors()
+    why = _clean_reason(errors, reason, _("Say why the expense is removed."))
+    errors.raise_if_any()
+    data = {"expense": expense.pk, **_expense_state(expense), "reason": why}
     storage, name = expense.document.storage, expense.document.name
     expense.delete()
     if name:

@@ -126,6 +126,13 @@ ACTIONS: dict[str, tuple[dict[str, Any], Action, set[str]]] = {
         ),
         {"owner"},
     ),
+    "correct an expense": (
+        {},
+        lambda c, u: services.expense_update(
+            expense=ExpenseFactory(line=BudgetLineFactory(project=c.project)), actor=u, reason="Опечатка", amount="7"
+        ),
+        {"owner"},
+    ),
     "remove an expense": (
         {},
         lambda c, u: services.expense_remove(
