@@ -3,7 +3,11 @@ lines folded at 75 octets without splitting a UTF-8 character, CRLF line ends.
 
 A module turns its object into a `CalendarEvent` (participation's hearings, events' seminars and conferences) and
 calls `calendar()`; the same code writes a single event's file and a subscription feed of many. Written here
-rather than with a library: the subset the platform needs is small, and the tests pin every line of it."""
+rather than with a library: the subset the platform needs is small, and the tests pin every line of it.
+
+A file is published (`METHOD:PUBLISH`) unless told otherwise: an update sent to the people registered is a
+`REQUEST` and a cancellation a `CANCEL` (RFC 5546), each with the same UID, a higher `SEQUENCE`, the `ORGANIZER`
+and the person as `ATTENDEE`, so that their calendar program replaces (or removes) the copy it has."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from django.utils import timezone
 PRODID = "-//LocalBridge//LocalBridge//EN"
 DEFAULT_DURATION = timedelta(hours=2)
 CONTENT_TYPE = "text/calendar; charset=utf-8"
+METHODS = ("PUBLISH", "REQUEST", "CANCEL")
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,12 @@ class CalendarEvent:
     last_modified: datetime | None = None
     geo: tuple[float, float] | None = None
     categories: tuple[str, ...] = ()
+    # The revision (RFC 5545 SEQUENCE): raised by every change that matters to attendees; None writes none.
+    sequence: int | None = None
+    # An iTIP message (REQUEST, CANCEL) names its organiser (an e-mail address, and a name) and the attendees.
+    organizer: str = ""
+    organizer_name: str = ""
+    attendees: tuple[str, ...] = ()
 
 
 def escape_text(value: str) -> str:
@@ -65,6 +76,11 @@ def utc_stamp(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def _param(value: str) -> str:
+    """A parameter value (§3.2), always quoted: double quotes and control characters cannot appear in it."""
+    return '"' + "".join(c for c in str(value) if c != '"' and c >= " ") + '"'
+
+
 def uid(kind: str, pk: object) -> str:
     """A stable UID: `<kind>-<pk>@<the site's host>`, the same in every file and feed the object appears in."""
     host = getattr(settings, "SITE_URL", "").split("://")[-1].split("/")[0].split(":")[0] or "localbridge"
@@ -94,16 +110,31 @@ def _vevent(event: CalendarEvent, stamp: datetime) -> list[str]:
     lines.append(f"STATUS:{'CANCELLED' if event.cancelled else 'CONFIRMED'}")
     if event.last_modified:
         lines.append(f"LAST-MODIFIED:{utc_stamp(event.last_modified)}")
+    if event.sequence is not None:
+        lines.append(f"SEQUENCE:{int(event.sequence)}")
+    if event.organizer:
+        name = f";CN={_param(event.organizer_name)}" if event.organizer_name else ""
+        lines.append(f"ORGANIZER{name}:mailto:{event.organizer}")
+    for attendee in event.attendees:
+        lines.append(f"ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:{attendee}")
     lines.append("END:VEVENT")
     return lines
 
 
 def calendar(
-    events: Iterable[CalendarEvent], *, name: str = "", now: datetime | None = None, prodid: str = PRODID
+    events: Iterable[CalendarEvent],
+    *,
+    name: str = "",
+    now: datetime | None = None,
+    prodid: str = PRODID,
+    method: str = "PUBLISH",
 ) -> str:
-    """A VCALENDAR with the events (none is fine: an empty feed). `name` titles a subscribed calendar."""
+    """A VCALENDAR with the events (none is fine: an empty feed). `name` titles a subscribed calendar; `method`
+    is PUBLISH (a file, a feed), REQUEST (an update sent to attendees) or CANCEL."""
+    if method not in METHODS:
+        raise ValueError(f"Unknown iCalendar method: {method!r}")
     stamp = now or timezone.now()
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{prodid}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{prodid}", "CALSCALE:GREGORIAN", f"METHOD:{method}"]
     if name:
         lines.append(f"X-WR-CALNAME:{escape_text(name)}")
     for event in events:

@@ -112,6 +112,9 @@ class Event(TimeStampedModel):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancellation_reason = models.TextField(_("reason for the cancellation"), blank=True)
+    # The revision of its iCalendar files (SEQUENCE): raised when a published event's time, place, link or format
+    # changes and when it is cancelled, so that the updated file sent to the people registered replaces theirs.
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
     # The file stem of the founding resolution this event adopted (../shared/data/resolutions/<stem>.txt), so that
     # the resolution can find its event; empty for other events.
     source_slug = models.SlugField(_("source"), max_length=100, null=True, blank=True, unique=True)

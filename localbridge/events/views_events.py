@@ -264,12 +264,19 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            revision = event.sequence
             try:
                 services.event_update(event=event, actor=request.user, **form.event_fields())
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, _("The event is saved."))
+                if event.sequence != revision:
+                    messages.success(
+                        request,
+                        _("The event is saved; everyone registered or waiting is told of the change by e-mail."),
+                    )
+                else:
+                    messages.success(request, _("The event is saved."))
                 return redirect("events:manage", pk=event.pk)
         status = 400
     return render(request, "events/event_form.html", {"section": "my", "form": form, "event": event}, status=status)
@@ -305,6 +312,8 @@ def _manage_page(
             if event.status == EventStatus.DRAFT
             else [],
             "editable": event.status != EventStatus.CANCELLED,
+            "may_enter_resolution": event.status == EventStatus.PUBLISHED
+            and request.user.has_perm("events.add_resolution", event),
         },
         status=400 if bound is not None else 200,
     )

@@ -49,9 +49,10 @@ from .resolution_parser import ParsedResolution, parse_resolution
 from .selectors import resolutions as selectors
 from .services import resolutions as services
 
-PENDING_FOLDER = "resolutions/pending"
+PENDING_FOLDER = services.PENDING_FOLDER
 UPLOAD_SALT = "events.resolution-upload"
-UPLOAD_MAX_AGE = 24 * 3600  # an uploaded file waits a day for its correction to be saved
+# An uploaded file waits a day for its correction to be saved; `events_clean_pending` removes it after that.
+UPLOAD_MAX_AGE = int(services.PENDING_MAX_AGE.total_seconds())
 HISTORY_LABELS = {
     "create": gettext_lazy("Entered"),
     "update": gettext_lazy("Corrected"),
@@ -123,9 +124,10 @@ def resolution_enter(request: HttpRequest) -> HttpResponse:
     """Step 1: paste the text or upload a file; the answer is the correction page with the proposed split."""
     if not request.user.has_perm("events.enter_resolution"):
         raise PermissionDenied
-    events = selectors.events_for_resolution(request.user)
-    event_required = not _may_choose_no_event(request.user)
     initial_event = _int_or_none(request.GET.get("event"))
+    chosen = _int_or_none(request.POST.get("event")) if request.method == "POST" else initial_event
+    events = selectors.events_for_resolution(request.user, chosen=chosen)
+    event_required = not _may_choose_no_event(request.user)
     if request.method == "POST":
         form = ResolutionEnterForm(request.POST, request.FILES, events=events, event_required=event_required)
         if form.is_valid():
@@ -223,7 +225,7 @@ def resolution_correct(request: HttpRequest) -> HttpResponse:
     """Step 2: the editor's corrections. "Apply" shows them; "Save" saves the resolution."""
     if not request.user.has_perm("events.enter_resolution"):
         raise PermissionDenied
-    events = selectors.events_for_resolution(request.user)
+    events = selectors.events_for_resolution(request.user, chosen=_int_or_none(request.POST.get("event")))
     header = CorrectionForm(request.POST, events=events, event_required=not _may_choose_no_event(request.user))
     sections = split_from_post(request.POST)
     upload = _read_upload(request.POST.get("upload", ""))
@@ -334,7 +336,9 @@ def resolution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     resolution = selectors.resolution_get(pk=pk)
     if not request.user.has_perm("events.change_resolution", resolution):
         raise PermissionDenied
-    events = selectors.events_for_resolution(request.user, also=resolution.event_id)  # the current one stays offered
+    events = selectors.events_for_resolution(  # the current one stays offered
+        request.user, also=resolution.event_id, chosen=_int_or_none(request.POST.get("event"))
+    )
     form = ResolutionHeaderForm(
         request.POST or None,
         initial={

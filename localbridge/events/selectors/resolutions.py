@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from localbridge.contests.selectors import contest_visible_to
 from localbridge.core.rules import is_platform_staff, signed_in
@@ -34,6 +36,9 @@ from ..models import (
     ResolutionItemStatus,
     ResolutionSection,
 )
+
+# How far back the "enter a resolution" form offers platform staff the events (older ones: `?event=<id>`).
+RESOLUTION_EVENTS_WINDOW = timedelta(days=2 * 365)
 
 # --- progress -------------------------------------------------------------------------------------------------------
 
@@ -198,13 +203,19 @@ def organization_item_progress(*, organization: Organization) -> Progress:
 # --- who may choose what --------------------------------------------------------------------------------------------
 
 
-def events_for_resolution(user: Any, *, also: int | None = None) -> QuerySet[Event]:
-    """The events `user` may enter a resolution for: all of them for platform staff, else those an organisation
-    they act for (chair or staff) organises; and event `also` (a resolution's current event); the latest first."""
+def events_for_resolution(
+    user: Any, *, also: int | None = None, chosen: int | None = None, now: datetime | None = None
+) -> QuerySet[Event]:
+    """The events `user` is offered when entering a resolution, the latest first: those an organisation they act
+    for (chair or staff) organises; for platform staff, who may choose any event, those that started within
+    RESOLUTION_EVENTS_WINDOW and the upcoming ones (the list stays short as years pass) plus `chosen` (the event
+    already picked: from the address, `?event=<id>`, or the form sent); and for everyone event `also` (a
+    resolution's current event)."""
     events = Event.objects.order_by("-starts_at", "-pk")
-    if is_platform_staff(user):
-        return events
     wanted = Q(pk=also) if also is not None else Q(pk__in=[])
+    if is_platform_staff(user):
+        recent = Q(starts_at__gte=(now or timezone.now()) - RESOLUTION_EVENTS_WINDOW)
+        return events.filter(recent | wanted | (Q(pk=chosen) if chosen is not None else Q(pk__in=[])))
     if signed_in(user):
         acting = Membership.objects.filter(
             user=user, is_active=True, role__in=(MembershipRole.CHAIR, MembershipRole.STAFF)

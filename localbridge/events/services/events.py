@@ -60,10 +60,12 @@ from ..models import (
 )
 
 __all__ = [
+    "ATTENDEE_FIELDS",
     "EVENT_FIELDS",
     "MATERIAL_EXTENSIONS",
     "SESSION_FIELDS",
     "EventCancelled",
+    "EventChanged",
     "RegistrationMade",
     "RegistrationPromoted",
     "attendance_mark",
@@ -107,7 +109,10 @@ EVENT_FIELDS = (
     "partners",
 )
 SESSION_FIELDS = ("title", "description", "starts_at", "ends_at", "room", "speakers", "speaker_users")
-# What a material's file may be: documents and presentations (as PDF), spreadsheets, and pictures.
+# What the people registered rely on: when (the time zone included, since the times are shown in it), where, the
+# link and the format. A change of one of these in a published event raises its calendar revision and tells them.
+ATTENDEE_FIELDS = ("starts_at", "ends_at", "time_zone", "format", "venue", "address", "online_url")
+# What a material's file may be: documents, slides (PPTX, ODP), spreadsheets, and pictures.
 MATERIAL_EXTENSIONS = (*DOCUMENT_TYPES, *PRESENTATION_TYPES, *IMAGE_TYPES)
 TITLE_MAX = 300
 TEXT_MAX = 20_000
@@ -140,6 +145,17 @@ class RegistrationPromoted:
 class EventCancelled:
     event_id: int
     actor_id: int | None
+
+
+@dataclass(frozen=True)
+class EventChanged:
+    """A published event's time, time zone, place, online link or format changed (ATTENDEE_FIELDS): `changes`
+    maps each changed field to its (old, new) value; `sequence` is the event's new calendar revision."""
+
+    event_id: int
+    actor_id: int | None
+    sequence: int
+    changes: dict[str, tuple[Any, Any]]
 
 
 # --- values typed by people --------------------------------------------------------------------------------------
@@ -458,7 +474,9 @@ def event_create(*, actor: Any, now: datetime | None = None, source_slug: str | 
 @transaction.atomic
 def event_update(*, event: Event, actor: Any, now: datetime | None = None, **values: Any) -> Event:
     """Change the given fields. A published event must stay complete (event_publish_errors); more seats move
-    people from the waiting list to the new seats (and tell them)."""
+    people from the waiting list to the new seats (and tell them). When a published event's time, time zone,
+    place, link or format changes (ATTENDEE_FIELDS), its calendar revision goes up and everyone registered or
+    waiting is told what changed, with the updated calendar file (EventChanged, after commit)."""
     now = now or timezone.now()
     lock_row(event)
     require_perm(actor, "events.change_event", event)
@@ -466,10 +484,13 @@ def event_update(*, event: Event, actor: Any, now: datetime | None = None, **val
         raise ValidationError(_("The event is cancelled: it can no longer be changed."), code="event_cancelled")
     cleaned = _clean_event(values, event)
     changed = [name for name, value in cleaned.values.items() if getattr(event, name) != value]
+    for_attendees = {name: (getattr(event, name), cleaned.values[name]) for name in ATTENDEE_FIELDS if name in changed}
     for name, value in cleaned.values.items():
         setattr(event, name, value)
     if event.status == EventStatus.PUBLISHED:
         event_publish_errors(event).raise_if_any()
+        if for_attendees:
+            event.sequence += 1
     event.save()
     _set_organizations(event, cleaned.organizers, cleaned.partners)
     if cleaned.topics is not None:
@@ -480,6 +501,8 @@ def event_update(*, event: Event, actor: Any, now: datetime | None = None, **val
     audit_record(obj=event, action="update", actor=actor, data={"fields": sorted(changed)}, now=now)
     if "capacity" in changed:
         _promote(event, now)
+    if event.status == EventStatus.PUBLISHED and for_attendees:
+        emit(EventChanged(event_id=event.pk, actor_id=actor_id(actor), sequence=event.sequence, changes=for_attendees))
     return event
 
 
@@ -505,8 +528,14 @@ def event_cancel(*, event: Event, actor: Any, comment: str, now: datetime | None
     require_perm(actor, "events.cancel_event", event)
     event.cancelled_at = now
     event.cancellation_reason = clean_text(comment)[:TEXT_MAX]
+    event.sequence += 1  # the cancellation's calendar file replaces the one people have
     EVENT_WORKFLOW.apply(
-        event, "cancel", actor=actor, comment=comment, now=now, update_fields=["cancelled_at", "cancellation_reason"]
+        event,
+        "cancel",
+        actor=actor,
+        comment=comment,
+        now=now,
+        update_fields=["cancelled_at", "cancellation_reason", "sequence"],
     )
     emit(EventCancelled(event_id=event.pk, actor_id=actor_id(actor)))
     return event

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import PurePath
 from typing import Any
 
@@ -200,6 +200,39 @@ def resolution_create_from_split(
     return resolution
 
 
+# --- uploads waiting for their correction ---------------------------------------------------------------------------
+
+# An uploaded resolution file waits here (in the default storage) while its split is corrected; the page carries a
+# signed reference to it, valid PENDING_MAX_AGE. Saving the resolution moves the file to the resolution; a
+# correction never saved leaves the file behind, for pending_uploads_clean (command `events_clean_pending`).
+PENDING_FOLDER = "resolutions/pending"
+PENDING_MAX_AGE = timedelta(hours=24)
+
+
+def pending_uploads_clean(*, older_than: timedelta = PENDING_MAX_AGE, now: datetime | None = None) -> list[str]:
+    """Delete the pending uploads last written more than `older_than` ago; return their names (storage paths).
+    Below PENDING_MAX_AGE a file whose correction is still open may go (the resolution is then saved without
+    it)."""
+    from django.core.files.storage import default_storage
+
+    now = now or timezone.now()
+    try:
+        _folders, files = default_storage.listdir(PENDING_FOLDER)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    removed = []
+    for name in sorted(files):
+        path = f"{PENDING_FOLDER}/{name}"
+        try:
+            if now - default_storage.get_modified_time(path) <= older_than:
+                continue
+            default_storage.delete(path)
+        except FileNotFoundError:  # removed meanwhile (saved, or another run)
+            continue
+        removed.append(path)
+    return removed
+
+
 @transaction.atomic
 def resolution_update(
     *,
@@ -331,6 +364,33 @@ def _add_evidence(item: ResolutionItem, fields: Mapping[str, Any], actor: Any, n
     return evidence
 
 
+def item_status_errors(
+    item: ResolutionItem, status: str, comment: str, *, with_evidence: bool = False, errors: FieldErrors | None = None
+) -> FieldErrors:
+    """What is wrong with moving `item` to `status` with `comment` (and new evidence, `with_evidence`): an unknown
+    or the same status; «done» without evidence (already there or given now) or a comment; «not accepted» without
+    a comment. item_set_status checks it; the admin's status column checks it before saving."""
+    errors = errors if errors is not None else FieldErrors()
+    comment = clean_text(comment)
+    if len(comment) > COMMENT_MAX:
+        errors.add("comment", _("The comment is longer than %(max)s characters.") % {"max": COMMENT_MAX}, "too_long")
+    if status not in ResolutionItemStatus.values:
+        errors.add("status", _("Choose a status."), code="invalid_status")
+        return errors
+    target = ResolutionItemStatus(status)
+    if target == item.status:
+        errors.add("status", _("The item already has this status."), code="same_status")
+    if target == ResolutionItemStatus.DONE and not comment and not with_evidence and not item.evidence.exists():
+        errors.add(
+            "comment",
+            _("To mark the item done, add evidence (a practice, project, contest, document or link) or a comment."),
+            code="evidence_or_comment_required",
+        )
+    if target == ResolutionItemStatus.NOT_ACCEPTED and not comment:
+        errors.add("comment", _("Explain why the item is not accepted."), code="comment_required")
+    return errors
+
+
 @transaction.atomic
 def item_set_status(
     *,
@@ -348,24 +408,10 @@ def item_set_status(
     lock_row(item)
     errors = FieldErrors()
     comment = clean_text(comment)
-    if len(comment) > COMMENT_MAX:
-        errors.add("comment", _("The comment is longer than %(max)s characters.") % {"max": COMMENT_MAX}, "too_long")
-    if status not in ResolutionItemStatus.values:
-        errors.add("status", _("Choose a status."), code="invalid_status")
-        errors.raise_if_any()
-    target = ResolutionItemStatus(status)
-    if target == item.status:
-        errors.add("status", _("The item already has this status."), code="same_status")
     evidence_fields = _validated_evidence(evidence, errors) if evidence is not None else None
-    if target == ResolutionItemStatus.DONE and not comment and evidence_fields is None and not item.evidence.exists():
-        errors.add(
-            "comment",
-            _("To mark the item done, add evidence (a practice, project, contest, document or link) or a comment."),
-            code="evidence_or_comment_required",
-        )
-    if target == ResolutionItemStatus.NOT_ACCEPTED and not comment:
-        errors.add("comment", _("Explain why the item is not accepted."), code="comment_required")
+    item_status_errors(item, status, comment, with_evidence=evidence_fields is not None, errors=errors)
     errors.raise_if_any()
+    target = ResolutionItemStatus(status)
 
     if evidence_fields is not None:
         _add_evidence(item, evidence_fields, actor, now)
