@@ -44,11 +44,11 @@ NOTES = """\
   municipality), the values API of the region, a rating of the region's municipalities (five indicators) and the
   same rating over every municipality of Russia, and a "build your own rating" of the region from the query
   string. A page's query count does not grow with the data (the tests assert it).
-- Figures (2 shared cores, busy: load average 5–6 during the build): a full recomputation writes 904,403 values of
-  33 computed indicators (241,008 of them `tos_residents_share`) in 51 s on SQLite and 127 s on PostgreSQL into an
-  empty table, 34 s and 82 s over its own values, and one year (83,996 values) in 7 s and 11 s. The whole run
-  (both databases, build and 50 requests a page) took 11 minutes. The pages were then measured again on the same
-  data (`--reuse`, build figures kept) after the ratings' change below.
+- Figures (2 cores, a quiet machine: load average about 1): a full recomputation writes 904,403 values of 33
+  computed indicators (241,008 of them `tos_residents_share`) in 24 s on SQLite and 63 s on PostgreSQL into an
+  empty table, 17 s and 63 s over its own values, and one year (83,996 values) in 3.6 s and 8.2 s. The whole run
+  (both databases, build and 50 requests a page) took 6 minutes. An earlier run on a busy machine (load average
+  5–6) took 51 s and 127 s for the first recomputation.
 - The rating over every municipality of Russia (20,000, five indicators) is the slowest page: it reads every
   municipality and every value and ranks them all to show 100 lines (0.5–0.6 s p50 on both databases). It took
   1.7 s (SQLite) and 1.0 s (PostgreSQL) when `ratings.composite` worked in Fraction objects and built a line per
