@@ -11,6 +11,7 @@ catalogue page and the API's list are a fixed number of queries too."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
@@ -316,7 +317,8 @@ def row_counts(datasets: Iterable[Dataset]) -> dict[str, int]:
     """How many rows each dataset has (one grouped query for every indicator's values, one per registry), kept in
     the cache for ROW_COUNTS_TIMEOUT seconds."""
     datasets = list(datasets)
-    key = "opendata:row-counts:" + ",".join(sorted(d.slug for d in datasets))
+    slugs = ",".join(sorted(d.slug for d in datasets))
+    key = "opendata:row-counts:" + hashlib.sha256(slugs.encode()).hexdigest()[:32]
     cached = cache.get(key)
     if cached is None:
         cached = _row_counts(datasets)
