@@ -409,6 +409,18 @@ def budget_line_edit(request: HttpRequest, pk: int, line_pk: int) -> HttpRespons
     return _manage(request, pk, status=400, line_edit=(line.pk, form))
 
 
+def _expense_values(data: dict[str, Any]) -> dict[str, Any]:
+    """What the spending forms (record and correct) pass to the services."""
+    return {
+        "line": data["line"],
+        "amount": data["amount"],
+        "currency": data["currency"] or None,
+        "spent_on": data["spent_on"],
+        "description": data["description"],
+        "document": data["document"],
+    }
+
+
 @login_required
 @require_POST
 def expense_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -417,16 +429,7 @@ def expense_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.expense_record(
-                project=project,
-                actor=request.user,
-                line=data["line"],
-                amount=data["amount"],
-                currency=data["currency"] or None,
-                spent_on=data["spent_on"],
-                description=data["description"],
-                document=data["document"],
-            )
+            services.expense_record(project=project, actor=request.user, **_expense_values(data))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -459,15 +462,7 @@ def expense_edit(request: HttpRequest, pk: int, expense_pk: int) -> HttpResponse
             data = form.cleaned_data
             try:
                 services.expense_update(
-                    expense=expense,
-                    actor=request.user,
-                    reason=data["reason"],
-                    line=data["line"],
-                    amount=data["amount"],
-                    currency=data["currency"] or None,
-                    spent_on=data["spent_on"],
-                    description=data["description"],
-                    document=data["document"],
+                    expense=expense, actor=request.user, reason=data["reason"], **_expense_values(data)
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,7 +43,8 @@ from localbridge.core.search import SearchEntry, register_scope, search_index_ma
 from localbridge.core.services import FieldErrors, clean_text, lock_row, one_line, require_perm
 from localbridge.organizations.rules import user_is_municipal_staff
 from localbridge.practices.events import TopicChanged
-from localbridge.practices.models import PRACTICE_LANGUAGES, Topic
+from localbridge.practices.models import PRACTICE_LANGUAGES
+from localbridge.practices.services import topics_clean
 from localbridge.territories.models import Country, Municipality, Region
 
 from ..models import (
@@ -60,7 +61,6 @@ from ..rules import user_is_library_curator
 
 SEARCH_SCOPE = "library"
 REINDEX_BATCH = 500
-MAX_TOPICS = 5
 # What a version's file may be, by extension, with the content type it is served with. TXT has no magic bytes to
 # check (core/files.py verifies the others), so it is checked here: no known binary signature, decodable text.
 LIBRARY_FILE_TYPES: dict[str, str] = {
@@ -301,32 +301,6 @@ def _clean_territory(document: LibraryDocument, values: Mapping[str, Any], error
         document.country = region.country
 
 
-def _clean_topics(document: LibraryDocument, raw: Iterable[Any], errors: FieldErrors) -> list[Topic]:
-    """Topics of the practice bank's taxonomy, given as Topic objects or codes; a retired topic may be kept but
-    not newly chosen."""
-    items = list(raw)
-    codes = [item for item in items if isinstance(item, str)]
-    pks = [item.pk for item in items if isinstance(item, Topic)]
-    found = list(Topic.objects.filter(Q(code__in=codes) | Q(pk__in=pks))) if items else []
-    by_code = {topic.code: topic for topic in found}
-    by_pk = {topic.pk: topic for topic in found}
-    current = set(document.topics.values_list("pk", flat=True)) if document.pk else set()
-    wanted: list[Topic] = []
-    for item in items:
-        topic = by_code.get(item) if isinstance(item, str) else by_pk.get(getattr(item, "pk", -1))
-        if topic is None:
-            errors.add("topics", _("Unknown topic “%(topic)s”."), "unknown_topic", {"topic": item})
-            continue
-        if not topic.is_active and topic.pk not in current:
-            errors.add("topics", _("The topic “%(topic)s” is no longer in use."), "inactive_topic", {"topic": topic})
-            continue
-        if topic not in wanted:
-            wanted.append(topic)
-    if len(wanted) > MAX_TOPICS:
-        errors.add("topics", _("Choose at most %(limit)d topics."), "too_many_topics", {"limit": MAX_TOPICS})
-    return wanted
-
-
 def _clean_fields(document: LibraryDocument, values: dict[str, Any], errors: FieldErrors, today: date) -> None:
     """Set and check the document's own fields from `values` (only those given)."""
     if "title" in values:
@@ -485,7 +459,7 @@ def library_document_create(
     }
     _clean_fields(document, values, errors, today)
     _clean_territory(document, values, errors)
-    wanted_topics = _clean_topics(document, topics, errors)
+    wanted_topics = topics_clean(document, topics, errors)
     _require_municipality_of_actor(actor, document, errors)
     version_wanted = upload is not None or bool(clean_text(text))
     checked: CheckedFile | None = None
@@ -543,7 +517,7 @@ def library_document_update(
     before = _snapshot(document)
     _clean_fields(document, values, errors, timezone.localdate(now))
     _clean_territory(document, values, errors)
-    wanted_topics = _clean_topics(document, topics, errors) if topics is not None else None
+    wanted_topics = topics_clean(document, topics, errors) if topics is not None else None
     if {"municipality", "region", "country"} & set(values):
         _require_municipality_of_actor(actor, document, errors)
     if errors:

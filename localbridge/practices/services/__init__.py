@@ -49,6 +49,7 @@ from .practices import (
     practice_delete,
     practice_detach,
     practice_update,
+    topics_clean,
 )
 from .topics import (
     TOPIC_FIELDS,
@@ -90,4 +91,5 @@ __all__ = [
     "practice_withdraw",
     "topic_create",
     "topic_update",
+    "topics_clean",
 ]

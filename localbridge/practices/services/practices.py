@@ -127,15 +127,17 @@ def _clean_period(practice: Practice, errors: _Errors, now: datetime) -> None:
         errors.add("end_year", _("The end cannot be before the start."), "period_order")
 
 
-def _clean_topics(practice: Practice, raw: Iterable[Any], errors: _Errors) -> list[Topic]:
-    """Topics given as Topic objects or codes, read afresh (a topic may have been retired meanwhile)."""
+def topics_clean(owner: Any, raw: Iterable[Any], errors: _Errors) -> list[Topic]:
+    """Topics of the bank's taxonomy for `owner` (a practice, or anything else with a `topics` relation to Topic,
+    such as a library document), given as Topic objects or codes and read afresh: a topic retired meanwhile may be
+    kept where the owner has it, not newly chosen; at most MAX_TOPICS."""
     items = list(raw)
     codes = [item for item in items if isinstance(item, str)]
     pks = [item.pk for item in items if isinstance(item, Topic)]
     found = list(Topic.objects.filter(Q(code__in=codes) | Q(pk__in=pks))) if items else []
     by_code = {topic.code: topic for topic in found}
     by_pk = {topic.pk: topic for topic in found}
-    current = set(practice.topics.values_list("pk", flat=True)) if practice.pk else set()
+    current = set(owner.topics.values_list("pk", flat=True)) if owner.pk else set()
     wanted: list[Topic] = []
     for item in items:
         topic = by_code.get(item) if isinstance(item, str) else by_pk.get(getattr(item, "pk", -1))
@@ -357,7 +359,7 @@ def _prepare(practice: Practice, values: Mapping[str, Any], *, actor: Any, now: 
         errors.add("title", _("The title is too long."), "max_length")
     relations = _Relations()
     if "topics" in values:
-        relations.topics = _clean_topics(practice, values["topics"] or [], errors)
+        relations.topics = topics_clean(practice, values["topics"] or [], errors)
     if "tags" in values:
         relations.tags = _clean_tags(values["tags"] or [], errors)
     relations.organizations = _clean_organizations(practice, values, actor, errors)
